@@ -1,0 +1,154 @@
+// Command signalwire builds "The Signal Wire", a book about Go's context
+// package whose every example is run and verified, and runs single examples.
+//
+// Usage:
+//
+//	signalwire run [-engine both|go|yaegi] [-realtime] [-json] [-timeout D] FILE.go
+//
+// Run "signalwire help" for the list of commands.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"signalwire/runner"
+)
+
+const usage = `usage: signalwire <command> [flags]
+
+Commands:
+  run FILE.go   run one example under the virtual clock and print its output
+
+Run "signalwire <command> -h" for a command's flags.
+`
+
+// errUsage marks a command line that cannot be run; main exits with 2.
+var errUsage = errors.New("usage")
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// run executes one command line and returns the process's exit status.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	var code int
+	var err error
+	switch args[0] {
+	case "run":
+		code, err = runCmd(ctx, args[1:], stdout, stderr)
+	case "help", "-h", "-help", "--help":
+		fmt.Fprint(stdout, usage)
+		return 0
+	default:
+		fmt.Fprintf(stderr, "signalwire: unknown command %q\n%s", args[0], usage)
+		return 2
+	}
+	switch {
+	case errors.Is(err, errUsage), errors.Is(err, flag.ErrHelp):
+		return 2
+	case err != nil:
+		fmt.Fprintf(stderr, "signalwire %s: %v\n", args[0], err)
+		return 1
+	}
+	return code
+}
+
+func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) (int, error) {
+	fs := flag.NewFlagSet("run", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: signalwire run [-engine both|go|yaegi] [-realtime] [-json] [-timeout D] FILE.go")
+		fs.PrintDefaults()
+	}
+	engine := fs.String("engine", string(runner.EngineBoth), "`engine`: go (compiled), yaegi (interpreted) or both (compare)")
+	realtime := fs.Bool("realtime", false, "run on the real clock instead of the virtual one")
+	asJSON := fs.Bool("json", false, "print the result as JSON")
+	timeout := fs.Duration("timeout", runner.DefaultTimeout, "wall-clock limit")
+	budget := fs.Duration("budget", runner.DefaultBudget, "virtual-time limit")
+	noCache := fs.Bool("nocache", false, "run even if a result is cached")
+	if err := fs.Parse(args); err != nil {
+		return 0, err
+	}
+	if fs.NArg() != 1 {
+		fs.Usage()
+		return 0, errUsage
+	}
+	switch e := runner.Engine(*engine); e {
+	case runner.EngineGo, runner.EngineYaegi, runner.EngineBoth:
+	default:
+		fmt.Fprintf(stderr, "signalwire run: unknown engine %q (want go, yaegi or both)\n", e)
+		return 0, errUsage
+	}
+	file := fs.Arg(0)
+	src, err := os.ReadFile(file)
+	if err != nil {
+		return 0, err
+	}
+	r := &runner.Runner{NoResultCache: *noCache}
+	res, err := r.Run(ctx, file, src, runner.Options{
+		Engine:   runner.Engine(*engine),
+		Realtime: *realtime,
+		Timeout:  *timeout,
+		Budget:   *budget,
+	})
+	if err != nil {
+		return 0, err
+	}
+	if *asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(res); err != nil {
+			return 0, err
+		}
+	} else {
+		for _, c := range res.Output {
+			w := stdout
+			if c.Stream == runner.Stderr {
+				w = stderr
+			}
+			if _, err := io.WriteString(w, c.Text); err != nil {
+				return 0, err
+			}
+		}
+		if res.Err != nil && res.Err.Kind != runner.KindPanic {
+			fmt.Fprintf(stderr, "signalwire run: %v\n", res.Err)
+		}
+		if d := res.Divergence; d != nil {
+			fmt.Fprintf(stderr, "signalwire run: the interpreter diverges from the compiled program:\n%s", d.Diff)
+		}
+	}
+	return exitCode(res), nil
+}
+
+// exitCode is the status of the run command: the program's own status, 3
+// for a divergence, 1 for any other failure.
+func exitCode(res *runner.Result) int {
+	if res.Divergence != nil {
+		return 3
+	}
+	if res.Err == nil {
+		return res.ExitCode
+	}
+	switch res.Err.Kind {
+	case runner.KindPanic, runner.KindExit, runner.KindDeadlock, runner.KindFatal:
+		if res.ExitCode > 0 {
+			return res.ExitCode
+		}
+	}
+	return 1
+}

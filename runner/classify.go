@@ -1,0 +1,184 @@
+package runner
+
+import (
+	"fmt"
+	"strings"
+
+	"signalwire/runner/harness"
+)
+
+// result turns what the child did into a Result.
+func (r *raw) result(engine Engine, file string, o Options) *Result {
+	res := &Result{
+		Engine:    engine,
+		Output:    r.chunks(),
+		ExitCode:  r.exitCode,
+		Wall:      Duration(r.wall),
+		Realtime:  o.Realtime,
+		Truncated: r.truncated,
+	}
+	fail := func(kind Kind, line int, format string, args ...any) {
+		if res.Err == nil {
+			res.Err = &Error{Kind: kind, File: file, Line: line, Msg: fmt.Sprintf(format, args...)}
+		}
+	}
+	if r.truncated {
+		res.ExitCode = -1
+		res.Output = append(res.Output, Chunk{Stream: Stderr, Text: fmt.Sprintf("\n[output truncated at %d bytes]\n", o.OutputLimit)})
+		fail(KindTruncated, 0, "output truncated: the program wrote more than %d bytes", o.OutputLimit)
+		return res
+	}
+	if rep := r.report; rep != nil {
+		res.Elapsed = Duration(rep.Elapsed)
+		switch rep.Outcome {
+		case harness.OutcomeReturned:
+			res.ExitCode = 0
+			res.Leaks = rep.Leaks
+			if n := len(rep.Leaks); n > 0 {
+				fail(KindLeak, rep.Leaks[0].Line, "%s leaked: %s", plural(n, "goroutine"), leakSummary(file, rep.Leaks))
+			}
+		case harness.OutcomePanic:
+			res.ExitCode = 2
+			line := 0
+			if len(rep.Panic.Lines) > 0 {
+				line = rep.Panic.Lines[0]
+			}
+			r.appendPanic(res, file, rep.Panic.Value, line)
+			fail(KindPanic, line, "panic: %s", rep.Panic.Value)
+		case harness.OutcomeBudget:
+			res.ExitCode = -1
+			fail(KindBudget, 0, "virtual time budget exceeded: %s (deadlocked, or waiting too long)", rep.Message)
+		case harness.OutcomeWall:
+			res.ExitCode = -1
+			fail(KindTimeout, 0, "timeout: %s (an endless loop?)", rep.Message)
+		case harness.OutcomeNetwork:
+			res.ExitCode = -1
+			fail(KindNetwork, rep.Line, "%s", rep.Message)
+		case harness.OutcomeMemory:
+			res.ExitCode = -1
+			fail(KindMemory, 0, "memory limit exceeded: %s", rep.Message)
+		case harness.OutcomeDeadlock:
+			res.ExitCode = 2
+			fail(KindDeadlock, 0, "all goroutines are asleep - deadlock!")
+		case harness.OutcomeCompile, harness.OutcomeUnsupported:
+			res.ExitCode = -1
+			kind := KindCompile
+			if rep.Outcome == harness.OutcomeUnsupported {
+				kind = KindUnsupported
+			}
+			res.Err = &Error{Kind: kind, File: file, Line: rep.Line, Col: rep.Col, Msg: rep.Message, Diagnostics: rep.Diagnostics}
+		default:
+			res.ExitCode = -1
+			fail(KindFatal, 0, "runner harness: %s", rep.Message)
+		}
+		if res.Err != nil && res.Err.Blocked == nil {
+			res.Err.Blocked = rep.Blocked
+		}
+		r.appendRaw(res)
+		return res
+	}
+	if r.killed {
+		res.ExitCode = -1
+		fail(KindTimeout, 0, "timeout: killed after %v of real time", o.Timeout+graceful)
+		r.appendRaw(res)
+		return res
+	}
+	// No report: the program ended the process itself.
+	stderr := string(r.rawStderr)
+	if i := strings.Index(stderr, "panic: "); i >= 0 && strings.Contains(stderr[i:], "\ngoroutine ") {
+		value, line := parseCrash(stderr[i:], o, file, engine)
+		if line == 0 && len(r.panicLines) > 0 {
+			line = r.panicLines[0]
+		}
+		r.rawStderr = []byte(stderr[:i])
+		r.appendRaw(res)
+		r.appendPanic(res, file, value, line)
+		fail(KindPanic, line, "panic: %s", value)
+		return res
+	}
+	if i := strings.Index(stderr, "fatal error: "); i >= 0 {
+		msg, _, _ := strings.Cut(stderr[i+len("fatal error: "):], "\n")
+		r.rawStderr = []byte(stderr[:i])
+		r.appendRaw(res)
+		res.Output = appendChunk(res.Output, Stderr, "fatal error: "+msg+"\n")
+		fail(KindFatal, 0, "fatal error: %s", msg)
+		return res
+	}
+	r.appendRaw(res)
+	if res.ExitCode != 0 {
+		fail(KindExit, 0, "exit status %d", res.ExitCode)
+	}
+	return res
+}
+
+// appendRaw adds what the runtime wrote around the os package.
+func (r *raw) appendRaw(res *Result) {
+	res.Output = appendChunk(res.Output, Stdout, string(r.rawStdout))
+	res.Output = appendChunk(res.Output, Stderr, string(r.rawStderr))
+}
+
+// appendPanic ends stderr the same way under both engines.
+func (r *raw) appendPanic(res *Result, file, value string, line int) {
+	text := "panic: " + value + "\n"
+	if line > 0 {
+		text += fmt.Sprintf("\tat %s:%d\n", shortName(file), line)
+	}
+	res.Output = appendChunk(res.Output, Stderr, text)
+}
+
+func appendChunk(out []Chunk, s Stream, text string) []Chunk {
+	if text == "" {
+		return out
+	}
+	if n := len(out); n > 0 && out[n-1].Stream == s {
+		out[n-1].Text += text
+		return out
+	}
+	return append(out, Chunk{Stream: s, Text: text})
+}
+
+// parseCrash reads the runtime's report of a panic in a goroutine:
+//
+//	panic: boom
+//
+//	goroutine 7 [running]:
+//	main.worker(...)
+//		/path/main.go:9 +0x1d
+func parseCrash(s string, o Options, file string, engine Engine) (value string, line int) {
+	head, _, _ := strings.Cut(s, "\n\ngoroutine ")
+	value = strings.TrimPrefix(head, "panic: ")
+	value = strings.TrimSuffix(value, " [recovered]")
+	if engine == EngineGo {
+		stackFile := buildModule + "/" + shortName(file)
+		for _, g := range harness.ParseStacks([]byte(s)) {
+			if lines := g.Lines(stackFile); len(lines) > 0 {
+				return value, lines[0]
+			}
+			break
+		}
+	}
+	return value, 0
+}
+
+func shortName(file string) string {
+	if i := strings.LastIndexAny(file, `/\`); i >= 0 {
+		return file[i+1:]
+	}
+	return file
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}
+
+func leakSummary(file string, leaks []Leak) string {
+	var parts []string
+	for _, l := range leaks {
+		parts = append(parts, describeGoroutine(file, l))
+	}
+	return strings.Join(parts, "; ")
+}
+

@@ -1,0 +1,254 @@
+package runner
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"syscall"
+
+	"signalwire/runner/harness"
+)
+
+// buildModule is the module path of the temporary module an example is
+// built in. With -trimpath, stack traces name the example's file
+// buildModule + "/" + its base name.
+const buildModule = "signalwire.example"
+
+// harnessInit is added to package main: it hands main to the harness once
+// every package, main included, is initialized.
+const harnessInit = `package main
+
+import signalwireHarness "` + buildModule + `/internal/harness"
+
+func init() { signalwireHarness.Main(main) }
+`
+
+// writePatch is inserted at the top of (*os.File).write.
+const writePatch = "\tif signalwireWrite(f, b) {\n\t\treturn len(b), nil\n\t}\n"
+
+const writeFunc = "func (f *File) write(b []byte) (n int, err error) {\n"
+
+// toolchain describes the go command that builds examples.
+type toolchain struct {
+	version string // "go1.26.8"
+	goroot  string
+	lang    string // "1.26", for go.mod
+	overlay string // the overlay file that frames os writes
+}
+
+func (r *Runner) toolchain(ctx context.Context) (*toolchain, error) {
+	r.toolOnce.Do(func() { r.tool, r.toolErr = r.loadToolchain(ctx) })
+	return r.tool, r.toolErr
+}
+
+func (r *Runner) loadToolchain(ctx context.Context) (*toolchain, error) {
+	out, err := exec.CommandContext(ctx, r.goCmd(), "env", "GOVERSION", "GOROOT").Output()
+	if err != nil {
+		return nil, fmt.Errorf("the compiled engine needs the go command: %w", err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+	if len(lines) != 2 {
+		return nil, fmt.Errorf("go env: unexpected output %q", out)
+	}
+	t := &toolchain{version: lines[0], goroot: lines[1]}
+	m := regexp.MustCompile(`^go(\d+\.\d+)`).FindStringSubmatch(t.version)
+	if m == nil {
+		return nil, fmt.Errorf("go env: cannot read the language version of %q", t.version)
+	}
+	t.lang = m[1]
+	t.overlay, err = r.writeOverlay(t)
+	return t, err
+}
+
+// writeOverlay prepares the overlay that makes writes to os.Stdout and
+// os.Stderr frames, so that their order survives.
+func (r *Runner) writeOverlay(t *toolchain) (string, error) {
+	orig := filepath.Join(t.goroot, "src", "os", "file_posix.go")
+	src, err := os.ReadFile(orig)
+	if err != nil {
+		return "", err
+	}
+	if !bytes.Contains(src, []byte(writeFunc)) {
+		return "", fmt.Errorf("%s: cannot find %q to patch; this Go release is not supported", orig, strings.TrimSpace(writeFunc))
+	}
+	patched := bytes.Replace(src, []byte(writeFunc), []byte(writeFunc+writePatch), 1)
+	frames, err := embedded.ReadFile("overlay/os_frames.go.txt")
+	if err != nil {
+		return "", err
+	}
+	sum := sha256.Sum256(append(append([]byte(t.version), patched...), frames...))
+	dir := filepath.Join(r.cacheDir(), "overlay", hex.EncodeToString(sum[:8]))
+	index := filepath.Join(dir, "overlay.json")
+	if _, err := os.Stat(index); err == nil {
+		return index, nil
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", err
+	}
+	patchedPath := filepath.Join(dir, "file_posix.go")
+	framesPath := filepath.Join(dir, "zz_signalwire_frames.go")
+	if err := writeFileAtomic(patchedPath, patched); err != nil {
+		return "", err
+	}
+	if err := writeFileAtomic(framesPath, frames); err != nil {
+		return "", err
+	}
+	idx, err := json.Marshal(map[string]map[string]string{"Replace": {
+		orig: patchedPath,
+		filepath.Join(t.goroot, "src", "os", "zz_signalwire_frames.go"): framesPath,
+	}})
+	if err != nil {
+		return "", err
+	}
+	return index, writeFileAtomic(index, idx)
+}
+
+// build compiles the example with the harness and returns the binary. A
+// program that does not compile gives a compile error instead.
+func (r *Runner) build(ctx context.Context, file string, src []byte) (string, *Error, error) {
+	t, err := r.toolchain(ctx)
+	if err != nil {
+		return "", nil, err
+	}
+	base := filepath.Base(file)
+	sum := sha256.New()
+	fmt.Fprintf(sum, "%s\x00%s\x00%s\x00", Version(), t.version, base)
+	sum.Write(src)
+	key := hex.EncodeToString(sum.Sum(nil))[:32]
+	bin := filepath.Join(r.cacheDir(), "bin", key)
+
+	unlock := r.lockKey("build:" + key)
+	defer unlock()
+	if _, err := os.Stat(bin); err == nil {
+		return bin, nil, nil
+	}
+	if err := os.MkdirAll(filepath.Dir(bin), 0o755); err != nil {
+		return "", nil, err
+	}
+	dir, err := os.MkdirTemp("", "signalwire-build-")
+	if err != nil {
+		return "", nil, err
+	}
+	defer os.RemoveAll(dir)
+	files := map[string][]byte{
+		"go.mod":             []byte("module " + buildModule + "\n\ngo " + t.lang + "\n"),
+		base:                 dropBuildConstraints(src),
+		"zz_signalwire.go":   []byte(harnessInit),
+	}
+	hfiles, err := fs.Glob(embedded, "harness/*.go")
+	if err != nil {
+		return "", nil, err
+	}
+	for _, name := range hfiles {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		b, err := embedded.ReadFile(name)
+		if err != nil {
+			return "", nil, err
+		}
+		files["internal/"+name] = b
+	}
+	for name, b := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			return "", nil, err
+		}
+		if err := os.WriteFile(p, b, 0o644); err != nil {
+			return "", nil, err
+		}
+	}
+	out := filepath.Join(dir, "example.bin")
+	cmd := exec.CommandContext(ctx, r.goCmd(), "build", "-trimpath", "-overlay", t.overlay, "-ldflags=-s -w", "-o", out, ".")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GOFLAGS=", "GOWORK=off", "CGO_ENABLED=0", "GOTOOLCHAIN=local", "GO111MODULE=on", "GOPROXY=off")
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.Cancel = func() error { return killGroup(cmd.Process) }
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Run(); err != nil {
+		if ctx.Err() != nil {
+			return "", nil, ctx.Err()
+		}
+		if e := compileError(file, base, stderr.String()); e != nil {
+			return "", e, nil
+		}
+		return "", nil, fmt.Errorf("building %s: %v\n%s", file, err, stderr.String())
+	}
+	if err := os.Rename(out, bin); err != nil {
+		return "", nil, err
+	}
+	return bin, nil, nil
+}
+
+// dropBuildConstraints blanks //go:build and // +build lines above the
+// package clause (keeping line numbers), so that an example kept out of
+// `go vet ./...` with //go:build ignore still builds.
+func dropBuildConstraints(src []byte) []byte {
+	lines := bytes.SplitAfter(src, []byte("\n"))
+	for i, l := range lines {
+		t := bytes.TrimSpace(l)
+		if bytes.HasPrefix(t, []byte("package ")) {
+			break
+		}
+		if bytes.HasPrefix(t, []byte("//go:build ")) || bytes.HasPrefix(t, []byte("// +build ")) {
+			lines[i] = []byte("\n")
+		}
+	}
+	return bytes.Join(lines, nil)
+}
+
+var compileLineRE = regexp.MustCompile(`^(?:\./)?([^:\s]+\.go):(\d+):(?:(\d+):)? (.*)$`)
+
+// compileError reads the compiler's messages about the example's file.
+func compileError(file, base, stderr string) *Error {
+	e := &Error{Kind: KindCompile, File: file}
+	for _, line := range strings.Split(stderr, "\n") {
+		m := compileLineRE.FindStringSubmatch(line)
+		if m == nil || m[1] != base {
+			continue
+		}
+		l, _ := strconv.Atoi(m[2])
+		c, _ := strconv.Atoi(m[3])
+		e.Diagnostics = append(e.Diagnostics, harness.Diagnostic{Line: l, Col: c, Msg: m[4]})
+	}
+	if len(e.Diagnostics) == 0 {
+		return nil
+	}
+	d := e.Diagnostics[0]
+	e.Line, e.Col, e.Msg = d.Line, d.Col, d.Msg
+	return e
+}
+
+// runCompiled builds and runs the example as a Go binary.
+func (r *Runner) runCompiled(ctx context.Context, file string, src []byte, o Options) (*Result, error) {
+	bin, cerr, err := r.build(ctx, file, src)
+	if err != nil {
+		return nil, err
+	}
+	if cerr != nil {
+		return &Result{Engine: EngineGo, ExitCode: -1, Err: cerr, Realtime: o.Realtime}, nil
+	}
+	c := child{
+		path: bin,
+		cfg:  o.harnessConfig(buildModule + "/" + filepath.Base(file)),
+	}
+	if o.GOMAXPROCS > 0 {
+		c.env = append(c.env, "GOMAXPROCS="+strconv.Itoa(o.GOMAXPROCS))
+	}
+	raw, err := start(ctx, c, o.OutputLimit)
+	if err != nil {
+		return nil, err
+	}
+	return raw.result(EngineGo, file, o), nil
+}

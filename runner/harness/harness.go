@@ -1,0 +1,423 @@
+// Package harness is the code that runs around an example program inside the
+// child process the runner starts. It is shared by both engines: the compiled
+// engine copies this package into the example's build and calls [Main] from an
+// init function of package main; the interpreter engine calls [Main] with a
+// function that interprets the program.
+//
+// The parent configures a run through two environment variables, which Main
+// removes before the program starts:
+//
+//	SIGNALWIRE_HARNESS  JSON-encoded [Config]
+//	SIGNALWIRE_FRAMES   the file descriptor that carries frames (see [Frame])
+//
+// Under the virtual clock (the default), the program's main runs inside a
+// testing/synctest bubble: the clock starts at 2000-01-01 00:00:00 UTC and only
+// moves when every goroutine in the bubble is durably blocked, so sleeps,
+// timers and context deadlines finish at once with exact durations. Time stops
+// when main returns. Then the harness waits until every other goroutine of the
+// bubble is blocked (synctest.Wait); any goroutine still there is a leak and is
+// reported with what it is blocked on and where.
+//
+// A watchdog outside the bubble runs on the real clock. It ends the run when
+// it exceeds its wall-clock limit or its memory limit, and says whether a
+// goroutine was waiting on real network I/O, which keeps virtual time from
+// advancing. A timer inside the bubble ends the run when the program waits
+// longer than its virtual-time budget.
+//
+// The harness never returns: it writes a [Report] frame and exits. A program
+// that calls os.Exit, or that crashes in a goroutine, exits without a report;
+// the runner reads its exit status and the runtime's traceback instead.
+package harness
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"runtime"
+	"runtime/debug"
+	"runtime/metrics"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"testing/synctest"
+	"time"
+)
+
+// Environment variables read by [Main].
+const (
+	ConfigEnv = "SIGNALWIRE_HARNESS"
+	FramesEnv = "SIGNALWIRE_FRAMES"
+)
+
+// Config is what the parent tells the harness about a run.
+type Config struct {
+	// Realtime runs main on the real clock, outside any bubble.
+	Realtime bool `json:"realtime,omitempty"`
+	// Budget is the virtual-time budget of the program.
+	Budget time.Duration `json:"budget"`
+	// Wall is the real-time limit of the run.
+	Wall time.Duration `json:"wall"`
+	// Memory is the memory limit in bytes; 0 means none.
+	Memory int64 `json:"memory,omitempty"`
+	// File is the example's file as it appears in stack traces
+	// (a suffix match: "main.go" matches "/tmp/x/main.go").
+	File string `json:"file"`
+}
+
+// Exit codes of the child process when it ends the run itself.
+const (
+	ExitOK    = 0
+	ExitPanic = 2
+	ExitLimit = 125 // wall clock, memory, virtual budget, unsupported program
+)
+
+// Main runs the program under the configuration found in the environment,
+// reports what happened on the frames descriptor and exits. It never returns.
+func Main(program func()) {
+	cfg, fw, err := Load()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "signalwire harness:", err)
+		os.Exit(ExitLimit)
+	}
+	h := &harness{cfg: cfg, w: fw}
+	current = h
+	if cfg.Memory > 0 {
+		debug.SetMemoryLimit(cfg.Memory)
+	}
+	go h.watchdog()
+	if cfg.Realtime {
+		h.runRealtime(program)
+	} else {
+		h.runVirtual(program)
+	}
+	h.finish(Report{Outcome: OutcomeReturned}, ExitOK) // not reached
+}
+
+// Fail reports that the program could not run at all (for instance, the
+// interpreter refused it) and exits.
+func Fail(r Report) {
+	cfg, fw, err := Load()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "signalwire harness:", err)
+		os.Exit(ExitLimit)
+	}
+	h := &harness{cfg: cfg, w: fw}
+	h.finish(r, ExitLimit)
+}
+
+var (
+	setupOnce sync.Once
+	setupCfg  Config
+	setupW    *FrameWriter
+	setupErr  error
+	current   *harness
+)
+
+// Load reads the configuration of the run from the environment, once.
+func Load() (Config, *FrameWriter, error) {
+	setupOnce.Do(func() {
+		raw := os.Getenv(ConfigEnv)
+		if raw == "" {
+			setupErr = fmt.Errorf("%s is not set: this program runs under the signalwire runner", ConfigEnv)
+			return
+		}
+		if err := json.Unmarshal([]byte(raw), &setupCfg); err != nil {
+			setupErr = fmt.Errorf("bad %s: %v", ConfigEnv, err)
+			return
+		}
+		setupW, setupErr = OpenFrames(os.Getenv(FramesEnv))
+		os.Unsetenv(ConfigEnv)
+		os.Unsetenv(FramesEnv)
+	})
+	return setupCfg, setupW, setupErr
+}
+
+type harness struct {
+	cfg  Config
+	w    *FrameWriter
+	once sync.Once
+
+	mu    sync.Mutex
+	start time.Time // start of main, virtual or real
+	self  int       // the goroutine that runs main
+}
+
+// runVirtual runs program inside a synctest bubble. synctest needs a
+// *testing.T, which a plain binary obtains through testing.MainStart.
+func (h *harness) runVirtual(program func()) {
+	stdout := os.Stdout
+	devnull, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
+	if err != nil {
+		h.finish(Report{Outcome: OutcomeHarness, Message: err.Error()}, ExitLimit)
+	}
+	// The testing package writes its own chatter to os.Stdout, captured
+	// when the test starts; keep it out of the program's output.
+	os.Stdout = devnull
+	args := os.Args
+	os.Args = os.Args[:1]
+	test := func(t *testing.T) {
+		defer func() {
+			if r := recover(); r != nil {
+				// synctest panics when every goroutine of the bubble is
+				// blocked and no timer can wake any of them.
+				h.finish(Report{Outcome: OutcomeDeadlock, Message: fmt.Sprint(r)}, ExitLimit)
+			}
+		}()
+		synctest.Test(t, func(t *testing.T) {
+			os.Stdout = stdout
+			os.Args = args
+			h.body(program)
+		})
+	}
+	m := testing.MainStart(testDeps{}, []testing.InternalTest{{Name: "Example", F: test}}, nil, nil, nil)
+	m.Run()
+	h.finish(Report{Outcome: OutcomeHarness, Message: "testing framework returned without running the program"}, ExitLimit)
+}
+
+// body runs inside the bubble.
+func (h *harness) body(program func()) {
+	h.mu.Lock()
+	h.start = time.Now()
+	h.self = goroutineID()
+	h.mu.Unlock()
+	budget := time.AfterFunc(h.cfg.Budget, func() {
+		h.finish(Report{
+			Outcome: OutcomeBudget,
+			Elapsed: h.cfg.Budget,
+			Message: fmt.Sprintf("still running after %v of virtual time", h.cfg.Budget),
+			Blocked: h.blocked(),
+		}, ExitLimit)
+	})
+	p := h.callMain(program)
+	elapsed := time.Since(h.start)
+	h.w.Mark()
+	budget.Stop()
+	if p != nil {
+		h.finish(Report{Outcome: OutcomePanic, Elapsed: elapsed, Panic: p}, ExitPanic)
+	}
+	// Let every other goroutine of the bubble run until it blocks or ends.
+	synctest.Wait()
+	h.finish(Report{Outcome: OutcomeReturned, Elapsed: elapsed, Leaks: h.leaks(true)}, ExitOK)
+}
+
+func (h *harness) runRealtime(program func()) {
+	h.mu.Lock()
+	h.start = time.Now()
+	h.self = goroutineID()
+	h.mu.Unlock()
+	p := h.callMain(program)
+	elapsed := time.Since(h.start)
+	h.w.Mark()
+	if p != nil {
+		h.finish(Report{Outcome: OutcomePanic, Elapsed: elapsed, Panic: p}, ExitPanic)
+	}
+	// Without a bubble there is no synctest.Wait: poll until the set of the
+	// example's goroutines is blocked and stable for a few rounds.
+	var last []Leak
+	stable := 0
+	for i := 0; i < 100 && stable < 3; i++ {
+		time.Sleep(5 * time.Millisecond)
+		cur := h.leaks(false)
+		if leaksEqual(cur, last) {
+			stable++
+		} else {
+			stable = 0
+		}
+		last = cur
+	}
+	h.finish(Report{Outcome: OutcomeReturned, Elapsed: elapsed, Leaks: last}, ExitOK)
+}
+
+func (h *harness) callMain(program func()) (p *Panic) {
+	defer func() {
+		if r := recover(); r != nil {
+			p = newPanic(r, debug.Stack(), h.cfg.File)
+		}
+	}()
+	program()
+	return nil
+}
+
+// watchdog runs outside the bubble, on the real clock.
+func (h *harness) watchdog() {
+	deadline := time.Now().Add(h.cfg.Wall)
+	tick := time.NewTicker(5 * time.Millisecond)
+	defer tick.Stop()
+	sample := []metrics.Sample{
+		{Name: "/memory/classes/total:bytes"},
+		{Name: "/memory/classes/heap/released:bytes"},
+	}
+	for range tick.C {
+		if h.cfg.Memory > 0 {
+			metrics.Read(sample)
+			used := int64(sample[0].Value.Uint64() - sample[1].Value.Uint64())
+			if used > h.cfg.Memory {
+				h.finish(Report{
+					Outcome: OutcomeMemory,
+					Message: fmt.Sprintf("used %d MiB of memory, over the limit of %d MiB", used>>20, h.cfg.Memory>>20),
+				}, ExitLimit)
+			}
+		}
+		if time.Now().After(deadline) {
+			blocked := h.blocked()
+			r := Report{
+				Outcome: OutcomeWall,
+				Blocked: blocked,
+				Message: fmt.Sprintf("still running after %v of real time", h.cfg.Wall),
+			}
+			for _, g := range blocked {
+				if g.State == "IO wait" {
+					r.Outcome = OutcomeNetwork
+					where := ""
+					if g.Line > 0 {
+						where = fmt.Sprintf(" (line %d)", g.Line)
+					}
+					r.Message = fmt.Sprintf("a goroutine is waiting on real network I/O%s, so virtual time cannot advance; use the real clock for this example, or net.Pipe", where)
+					r.Line = g.Line
+					break
+				}
+			}
+			h.finish(r, ExitLimit)
+		}
+	}
+}
+
+// finish writes the report and exits. The first caller wins.
+func (h *harness) finish(r Report, code int) {
+	h.once.Do(func() {
+		h.w.Report(r)
+		os.Exit(code)
+	})
+	select {} // another goroutine is exiting
+}
+
+// leaks lists the example's goroutines other than main. In a bubble these
+// are the bubble's goroutines; on the real clock, those started by the
+// example's code.
+func (h *harness) leaks(bubble bool) []Leak {
+	var out []Leak
+	for _, g := range h.goroutines(bubble) {
+		out = append(out, g)
+	}
+	return out
+}
+
+// blocked lists the example's goroutines, main included, with where they are.
+func (h *harness) blocked() []Leak {
+	return h.goroutines(!h.cfg.Realtime)
+}
+
+func (h *harness) goroutines(bubble bool) []Leak {
+	h.mu.Lock()
+	self := h.self
+	h.mu.Unlock()
+	var out []Leak
+	for _, g := range ParseStacks(allStacks()) {
+		if g.ID == self && !bubble {
+			continue
+		}
+		if bubble {
+			if !g.Bubble || g.ID == self && g.State == "running" || g.harness() {
+				continue
+			}
+		} else if !g.example(h.cfg.File) || g.ID == self {
+			continue
+		}
+		out = append(out, g.leak(h.cfg.File))
+	}
+	sortLeaks(out)
+	return out
+}
+
+func allStacks() []byte {
+	buf := make([]byte, 1<<16)
+	for {
+		n := runtime.Stack(buf, true)
+		if n < len(buf) {
+			return buf[:n]
+		}
+		buf = make([]byte, 2*len(buf))
+	}
+}
+
+func goroutineID() int {
+	var buf [64]byte
+	n := runtime.Stack(buf[:], false)
+	gs := ParseStacks(buf[:n])
+	if len(gs) == 0 {
+		return -1
+	}
+	return gs[0].ID
+}
+
+func sortLeaks(ls []Leak) {
+	sort.SliceStable(ls, func(i, j int) bool {
+		a, b := ls[i], ls[j]
+		if a.Line != b.Line {
+			return a.Line < b.Line
+		}
+		if a.CreatedLine != b.CreatedLine {
+			return a.CreatedLine < b.CreatedLine
+		}
+		return a.State < b.State
+	})
+}
+
+func leaksEqual(a, b []Leak) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// newPanic describes a panic recovered in the program's main goroutine.
+func newPanic(r any, stack []byte, file string) *Panic {
+	if lp, ok := r.(*LocatedPanic); ok {
+		return &Panic{Value: FormatPanicValue(lp.Value), Lines: lp.Lines}
+	}
+	p := &Panic{Value: FormatPanicValue(r)}
+	for _, g := range ParseStacks(stack) {
+		for _, f := range g.Frames {
+			if matchFile(f.File, file) {
+				p.Lines = append(p.Lines, f.Line)
+			}
+		}
+		break
+	}
+	return p
+}
+
+// LocatedPanic is a panic whose example lines are already known, as when
+// the interpreter reports them.
+type LocatedPanic struct {
+	Value any
+	Lines []int
+}
+
+// FormatPanicValue prints a panic value the way the runtime does in
+// "panic: ..." for the values examples use.
+func FormatPanicValue(v any) string {
+	switch v := v.(type) {
+	case nil:
+		return "nil"
+	case error:
+		return v.Error()
+	case fmt.Stringer:
+		return v.String()
+	case string:
+		return v
+	case bool, int, int8, int16, int32, int64, uint, uint8, uint16, uint32, uint64, uintptr, float32, float64, complex64, complex128:
+		return fmt.Sprint(v)
+	}
+	return fmt.Sprintf("(%T) %v", v, v)
+}
+
+func matchFile(path, file string) bool {
+	return path == file || strings.HasSuffix(path, "/"+file)
+}

@@ -1,0 +1,261 @@
+package runner
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"go/parser"
+	"io"
+	"log"
+	"os"
+	"reflect"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/traefik/yaegi/interp"
+	"github.com/traefik/yaegi/stdlib"
+
+	"signalwire/runner/harness"
+)
+
+// childEnv makes a binary that links this package act as the interpreter's
+// child process: the runner starts its own executable with it set.
+const childEnv = "SIGNALWIRE_RUNNER_CHILD"
+
+func init() {
+	if os.Getenv(childEnv) == "yaegi" {
+		interpChild()
+	}
+}
+
+// runInterp runs the example under yaegi in a child process: the runner's
+// own executable, which turns into the child in this package's init.
+func (r *Runner) runInterp(ctx context.Context, file string, src []byte, o Options) (*Result, error) {
+	exe, err := os.Executable()
+	if err != nil {
+		return nil, fmt.Errorf("the interpreter engine re-executes the runner: %w", err)
+	}
+	c := child{
+		path:  exe,
+		args:  []string{strings.TrimSuffix(shortName(file), ".go")},
+		env:   []string{childEnv + "=yaegi"},
+		extra: src,
+		cfg:   o.harnessConfig(shortName(file)),
+	}
+	if o.GOMAXPROCS > 0 {
+		c.env = append(c.env, "GOMAXPROCS="+strconv.Itoa(o.GOMAXPROCS))
+	}
+	raw, err := start(ctx, c, o.OutputLimit)
+	if err != nil {
+		return nil, err
+	}
+	res := raw.result(EngineYaegi, file, o)
+	if res.Err != nil && res.Err.Kind == KindUnsupported {
+		explainUnsupported(res.Err, src)
+	}
+	return res, nil
+}
+
+// interpChild runs in the child process. It never returns.
+func interpChild() {
+	os.Unsetenv(childEnv)
+	cfg, fw, err := harness.Load()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "signalwire interpreter:", err)
+		os.Exit(harness.ExitLimit)
+	}
+	src, err := io.ReadAll(os.NewFile(4, "source"))
+	if err != nil {
+		harness.Fail(harness.Report{Outcome: harness.OutcomeHarness, Message: "reading the program: " + err.Error()})
+	}
+	stdout := harness.Stream{W: fw, Kind: harness.FrameStdout}
+	stderr := &panicFilter{Stream: harness.Stream{W: fw, Kind: harness.FrameStderr}, file: cfg.File}
+
+	// yaegi logs its own compiler panics through the log package; keep
+	// them out of the program's output until the program runs.
+	log.SetOutput(io.Discard)
+	os.Setenv("YAEGI_SPECIAL_STDIO", "1")
+	i := interp.New(interp.Options{
+		Stdout: stdout,
+		Stderr: stderr,
+		Args:   os.Args[1:],
+		Env:    filterEnv(os.Environ()),
+	})
+	os.Unsetenv("YAEGI_SPECIAL_STDIO")
+	if err := i.Use(interpSymbols()); err != nil {
+		harness.Fail(harness.Report{Outcome: harness.OutcomeHarness, Message: err.Error()})
+	}
+	if err := i.Use(logFatal(stderr)); err != nil {
+		harness.Fail(harness.Report{Outcome: harness.OutcomeHarness, Message: err.Error()})
+	}
+	prog, rep := compileInterp(i, cfg.File, src)
+	if rep != nil {
+		harness.Fail(*rep)
+	}
+	// slog's default handler writes through the log package.
+	log.SetOutput(stderr)
+	log.SetFlags(log.LstdFlags)
+	harness.Main(func() {
+		_, err := i.Execute(prog)
+		if err == nil {
+			return
+		}
+		var p interp.Panic
+		if errors.As(err, &p) {
+			panic(&harness.LocatedPanic{Value: p.Value, Lines: stderr.lines()})
+		}
+		panic(&harness.LocatedPanic{Value: err})
+	})
+}
+
+// filterEnv drops the runner's variables from the interpreted program's
+// environment.
+func filterEnv(env []string) []string {
+	var out []string
+	for _, kv := range env {
+		if strings.HasPrefix(kv, "SIGNALWIRE_") || strings.HasPrefix(kv, "YAEGI_") {
+			continue
+		}
+		out = append(out, kv)
+	}
+	return out
+}
+
+// interpSymbols is yaegi's standard library cut down to what the sandbox
+// allows.
+func interpSymbols() interp.Exports {
+	out := interp.Exports{}
+	for key, syms := range stdlib.Symbols {
+		slash := strings.LastIndex(key, "/")
+		if slash < 0 {
+			out[key] = syms // "." holds yaegi's interface wrappers
+			continue
+		}
+		only, ok := allowed[key[:slash]]
+		if !ok {
+			continue
+		}
+		if only == nil {
+			out[key] = syms
+			continue
+		}
+		m := map[string]reflect.Value{}
+		for name, v := range syms {
+			if only[name] {
+				m[name] = v
+			}
+		}
+		out[key] = m
+	}
+	return out
+}
+
+// logFatal makes log.Fatal exit with status 1 as in Go; yaegi turns it
+// into a panic.
+func logFatal(w io.Writer) interp.Exports {
+	l := log.New(w, "", log.LstdFlags)
+	fatal := func(s string) {
+		l.Output(3, s)
+		os.Exit(1)
+	}
+	return interp.Exports{"log/log": {
+		"Fatal":   reflect.ValueOf(func(v ...any) { fatal(fmt.Sprint(v...)) }),
+		"Fatalf":  reflect.ValueOf(func(format string, v ...any) { fatal(fmt.Sprintf(format, v...)) }),
+		"Fatalln": reflect.ValueOf(func(v ...any) { fatal(fmt.Sprintln(v...)) }),
+	}}
+}
+
+var interpPosRE = regexp.MustCompile(`^(?:.*?)([\w.-]+\.go):(\d+):(\d+): (.*)$`)
+
+// compileInterp compiles src, turning the compiler's errors and panics into
+// a report.
+func compileInterp(i *interp.Interpreter, file string, src []byte) (prog *interp.Program, rep *harness.Report) {
+	f, err := parser.ParseFile(i.FileSet(), file, src, parser.ParseComments)
+	if err != nil {
+		return nil, &harness.Report{Outcome: harness.OutcomeCompile, Message: err.Error()}
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			rep = &harness.Report{Outcome: harness.OutcomeUnsupported, Message: "the interpreter's compiler panicked: " + fmt.Sprint(r)}
+			if m := interpPosRE.FindStringSubmatch(fmt.Sprint(r)); m != nil {
+				rep.Line, _ = strconv.Atoi(m[2])
+				rep.Col, _ = strconv.Atoi(m[3])
+			}
+		}
+	}()
+	prog, err = i.CompileAST(f)
+	if err == nil {
+		return prog, nil
+	}
+	rep = &harness.Report{Outcome: harness.OutcomeCompile, Message: err.Error()}
+	for _, line := range strings.Split(err.Error(), "\n") {
+		m := interpPosRE.FindStringSubmatch(line)
+		if m == nil || m[1] != file {
+			continue
+		}
+		l, _ := strconv.Atoi(m[2])
+		c, _ := strconv.Atoi(m[3])
+		rep.Diagnostics = append(rep.Diagnostics, harness.Diagnostic{Line: l, Col: c, Msg: m[4]})
+	}
+	if len(rep.Diagnostics) > 0 {
+		d := rep.Diagnostics[0]
+		rep.Line, rep.Col, rep.Message = d.Line, d.Col, d.Msg
+		if why := missingFeature(d.Msg); why != "" {
+			rep.Outcome = harness.OutcomeUnsupported
+			rep.Message = why
+		}
+	}
+	return nil, rep
+}
+
+var (
+	undefinedBuiltinRE  = regexp.MustCompile(`^undefined: (min|max|clear)$`)
+	undefinedSelectorRE = regexp.MustCompile(`^undefined selector: (\w+)\.(\w+)$`)
+)
+
+// missingFeature names what the interpreter lacks, from its compile error.
+func missingFeature(msg string) string {
+	if m := undefinedBuiltinRE.FindStringSubmatch(msg); m != nil {
+		return fmt.Sprintf("not supported by the interpreter: the built-in function %s (Go 1.21)", m[1])
+	}
+	if m := undefinedSelectorRE.FindStringSubmatch(msg); m != nil {
+		return fmt.Sprintf("not supported by the interpreter: %s.%s (yaegi's standard library lacks generic functions and APIs newer than Go 1.22)", m[1], m[2])
+	}
+	return ""
+}
+
+// panicFilter is the interpreted program's stderr. yaegi prints a line
+// "main.go:12:3: panic: main.f(...)" for each frame a panic unwinds; the
+// filter keeps those lines out of the output and records them, innermost
+// first.
+type panicFilter struct {
+	harness.Stream
+	file string
+
+	mu    sync.Mutex
+	found []int
+}
+
+var panicLineRE = regexp.MustCompile(`^([\w.-]+\.go):(\d+):(\d+): panic(?:: .*)?\n?$`)
+
+func (p *panicFilter) Write(b []byte) (int, error) {
+	if m := panicLineRE.FindSubmatch(b); m != nil && string(m[1]) == p.file {
+		line, _ := strconv.Atoi(string(m[2]))
+		p.mu.Lock()
+		p.found = append(p.found, line)
+		p.mu.Unlock()
+		p.W.PanicLine(line)
+		return len(b), nil
+	}
+	return p.Stream.Write(b)
+}
+
+func (p *panicFilter) WriteString(s string) (int, error) { return p.Write([]byte(s)) }
+
+func (p *panicFilter) lines() []int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return append([]int(nil), p.found...)
+}

@@ -1,0 +1,341 @@
+// Package runner executes one example program and reports exactly what it
+// did.
+//
+// # Engines
+//
+// An example runs under one of two engines, or both:
+//
+//   - EngineGo compiles the program with the installed Go toolchain and runs
+//     the binary. It is the truth.
+//   - EngineYaegi interprets the program with yaegi. It is fast, which makes
+//     it good for instant previews, but not faithful: yaegi v0.16.1 lacks Go
+//     1.22+ syntax and generic standard library functions, and it can print
+//     wrong output without any error.
+//   - EngineBoth (the default) runs both. The result is the compiled one; if
+//     the interpreter's output, exit status, error kind, virtual time or leaks
+//     differ, the result carries a [Divergence] with a diff.
+//
+// # What an example may do
+//
+// An example is one file of package main with a main function. It may import
+// only the packages listed by [AllowedImports]; from os only Args, Exit,
+// Getenv, LookupEnv, Stdin, Stdout, Stderr, Interrupt, Kill and Signal.
+// Anything else (os/exec, syscall, unsafe, runtime, file access through os,
+// //go:linkname, //go:embed) is refused before anything runs, under both
+// engines, with the position of the offending import or use.
+//
+// # The virtual clock
+//
+// Unless the run is on the real clock (Options.Realtime), main runs inside a
+// testing/synctest bubble: time starts at 2000-01-01 00:00:00 UTC and moves
+// only when every goroutine of the bubble is durably blocked, so sleeps,
+// tickers, time.After and context deadlines finish at once with exact
+// durations: a program that waits an hour finishes in milliseconds and
+// prints "500ms", never "500.2371ms". Time stops when main returns.
+// A goroutine blocked on real network I/O is not durably blocked, so it keeps
+// virtual time from advancing; the watchdog reports such a run as
+// [KindNetwork]. Use the real clock, or net.Pipe, for such examples.
+//
+// # Isolation and limits
+//
+// Each run happens in a child process of its own process group, in an empty
+// temporary directory, with a minimal environment (TZ=UTC, LANG=C). Leaked
+// goroutines, panics, os.Exit, endless loops and runaway memory cannot hurt
+// the caller. Limits: wall-clock time (Options.Timeout, default 10s),
+// virtual time (Options.Budget, default 24h), output (Options.OutputLimit,
+// default 1 MiB, then the output is cut and the run stopped) and memory
+// (Options.MemoryLimit, default 512 MiB). Cancelling the caller's context
+// kills the child's process group at once.
+//
+// # Output
+//
+// The child writes stdout and stderr as frames on one descriptor, so their
+// order is kept. (The compiled engine frames writes to os.Stdout and
+// os.Stderr through a go build -overlay of package os; the interpreter's
+// streams are framed directly.) What the runtime writes itself, such as
+// println or a crash, comes last. Output written after main returned is
+// dropped: the program is over, as it would be without the runner.
+//
+// # Leaks
+//
+// When main returns, the harness waits until every other goroutine of the
+// bubble is blocked (synctest.Wait). Any goroutine still there is a leak: the
+// result lists each with what it is blocked on (chan send, chan receive,
+// select, sleep, ...), the example's line where it is blocked and the line of
+// the go statement that started it. The interpreter knows the states but not
+// the lines. On the real clock, the goroutines started by the example are
+// watched until they settle.
+//
+// # Panics
+//
+// A panic ends the run with exit status 2 and [KindPanic]; the result's
+// stderr ends with "panic: <value>" and the example's line where it
+// happened, the same under both engines.
+//
+// # Caching
+//
+// Compiled binaries are cached by the example's source, the runner's
+// [Version] and the Go version. Results are cached by the same plus the
+// engine and every option that changes behaviour, so a repeat run of an
+// unchanged example executes nothing. Runs stopped by the wall clock, the
+// memory limit or the caller are not cached.
+package runner
+
+import (
+	"context"
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"sync"
+	"time"
+
+	"signalwire/runner/harness"
+)
+
+// Engine selects how an example runs.
+type Engine string
+
+// Engines.
+const (
+	EngineGo    Engine = "go"
+	EngineYaegi Engine = "yaegi"
+	EngineBoth  Engine = "both"
+)
+
+// Defaults of [Options].
+const (
+	DefaultTimeout     = 10 * time.Second
+	DefaultBudget      = 24 * time.Hour
+	DefaultOutputLimit = 1 << 20
+	DefaultMemoryLimit = 512 << 20
+)
+
+// Options control one run.
+type Options struct {
+	Engine      Engine        // default EngineBoth
+	Realtime    bool          // run on the real clock
+	Timeout     time.Duration // wall-clock limit
+	Budget      time.Duration // virtual-time limit
+	OutputLimit int           // bytes of stdout and stderr together
+	MemoryLimit int64         // bytes
+	GOMAXPROCS  int           // 0 leaves the runtime's default
+}
+
+func (o Options) withDefaults() Options {
+	if o.Engine == "" {
+		o.Engine = EngineBoth
+	}
+	if o.Timeout <= 0 {
+		o.Timeout = DefaultTimeout
+	}
+	if o.Budget <= 0 {
+		o.Budget = DefaultBudget
+	}
+	if o.OutputLimit <= 0 {
+		o.OutputLimit = DefaultOutputLimit
+	}
+	if o.MemoryLimit <= 0 {
+		o.MemoryLimit = DefaultMemoryLimit
+	}
+	return o
+}
+
+func (o Options) harnessConfig(file string) harness.Config {
+	return harness.Config{
+		Realtime: o.Realtime,
+		Budget:   o.Budget,
+		Wall:     o.Timeout,
+		Memory:   o.MemoryLimit,
+		File:     file,
+	}
+}
+
+// Runner runs examples. Its zero value is ready to use; a Runner may be used
+// by several goroutines at once.
+type Runner struct {
+	// Go is the go command; "go" when empty.
+	Go string
+	// CacheDir keeps compiled binaries and results; when empty, the
+	// directory "signalwire" in the user's cache directory.
+	CacheDir string
+	// NoResultCache runs every example even when a result is cached.
+	NoResultCache bool
+
+	toolOnce sync.Once
+	tool     *toolchain
+	toolErr  error
+
+	mu    sync.Mutex
+	locks map[string]*keyLock
+}
+
+func (r *Runner) goCmd() string {
+	if r.Go != "" {
+		return r.Go
+	}
+	return "go"
+}
+
+func (r *Runner) cacheDir() string {
+	if r.CacheDir != "" {
+		return r.CacheDir
+	}
+	dir, err := os.UserCacheDir()
+	if err != nil {
+		dir = os.TempDir()
+	}
+	return filepath.Join(dir, "signalwire")
+}
+
+// Run runs the example in file, whose content is src. file is the name used
+// in messages ("examples/timeout/main.go"). The returned error is about the
+// runner itself (no go command, the caller's context cancelled); everything
+// the example did, failures included, is in the Result.
+func (r *Runner) Run(ctx context.Context, file string, src []byte, opts Options) (*Result, error) {
+	o := opts.withDefaults()
+	if e := check(file, src); e != nil {
+		return &Result{Engine: o.Engine, ExitCode: -1, Err: e, Realtime: o.Realtime}, nil
+	}
+	key, err := r.resultKey(ctx, file, src, o)
+	if err != nil {
+		return nil, err
+	}
+	if res := r.cachedResult(key); res != nil {
+		return res, nil
+	}
+	var res *Result
+	switch o.Engine {
+	case EngineGo:
+		res, err = r.runCompiled(ctx, file, src, o)
+	case EngineYaegi:
+		res, err = r.runInterp(ctx, file, src, o)
+	case EngineBoth:
+		res, err = r.runBoth(ctx, file, src, o)
+	default:
+		return nil, fmt.Errorf("unknown engine %q (want go, yaegi or both)", o.Engine)
+	}
+	if err != nil {
+		return nil, err
+	}
+	r.storeResult(key, res)
+	return res, nil
+}
+
+// runBoth runs the two engines side by side and compares them.
+func (r *Runner) runBoth(ctx context.Context, file string, src []byte, o Options) (*Result, error) {
+	var (
+		wg      sync.WaitGroup
+		interp  *Result
+		ierr    error
+		ctxI, c = context.WithCancel(ctx)
+	)
+	defer c()
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		interp, ierr = r.runInterp(ctxI, file, src, o)
+	}()
+	res, err := r.runCompiled(ctx, file, src, o)
+	if err != nil {
+		c()
+	}
+	wg.Wait()
+	if err != nil {
+		return nil, err
+	}
+	if ierr != nil {
+		return nil, ierr
+	}
+	res.Engine = EngineBoth
+	res.Divergence = compare(res, interp)
+	return res, nil
+}
+
+//go:embed *.go harness/*.go overlay/*
+var embedded embed.FS
+
+var (
+	versionOnce sync.Once
+	version     string
+)
+
+// Version identifies the runner's code: a hash of its sources, the harness
+// and the overlay. Cached binaries and results are keyed by it, so a change
+// to the runner never serves a stale result.
+func Version() string {
+	versionOnce.Do(func() {
+		h := sha256.New()
+		var names []string
+		fs.WalkDir(embedded, ".", func(p string, d fs.DirEntry, err error) error {
+			if err == nil && !d.IsDir() {
+				names = append(names, p)
+			}
+			return nil
+		})
+		sort.Strings(names)
+		for _, n := range names {
+			b, _ := embedded.ReadFile(n)
+			fmt.Fprintf(h, "%s\x00%d\x00", n, len(b))
+			h.Write(b)
+		}
+		version = hex.EncodeToString(h.Sum(nil))[:16]
+	})
+	return version
+}
+
+// keyLock serializes work on one cache key within a process.
+type keyLock struct {
+	mu   sync.Mutex
+	refs int
+}
+
+func (r *Runner) lockKey(key string) (unlock func()) {
+	r.mu.Lock()
+	if r.locks == nil {
+		r.locks = map[string]*keyLock{}
+	}
+	l := r.locks[key]
+	if l == nil {
+		l = &keyLock{}
+		r.locks[key] = l
+	}
+	l.refs++
+	r.mu.Unlock()
+	l.mu.Lock()
+	return func() {
+		l.mu.Unlock()
+		r.mu.Lock()
+		l.refs--
+		if l.refs == 0 {
+			delete(r.locks, key)
+		}
+		r.mu.Unlock()
+	}
+}
+
+// writeFileAtomic writes b to a temporary file beside path and renames it.
+func writeFileAtomic(path string, b []byte) error {
+	f, err := os.CreateTemp(filepath.Dir(path), ".tmp-*")
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(b); err != nil {
+		f.Close()
+		os.Remove(f.Name())
+		return err
+	}
+	if err := f.Close(); err != nil {
+		os.Remove(f.Name())
+		return err
+	}
+	if err := os.Rename(f.Name(), path); err != nil {
+		os.Remove(f.Name())
+		return err
+	}
+	return nil
+}
