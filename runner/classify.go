@@ -181,4 +181,3 @@ func leakSummary(file string, leaks []Leak) string {
 	}
 	return strings.Join(parts, "; ")
 }
-

@@ -141,9 +141,9 @@ func (r *Runner) build(ctx context.Context, file string, src []byte) (string, *E
 	}
 	defer os.RemoveAll(dir)
 	files := map[string][]byte{
-		"go.mod":             []byte("module " + buildModule + "\n\ngo " + t.lang + "\n"),
-		base:                 dropBuildConstraints(src),
-		"zz_signalwire.go":   []byte(harnessInit),
+		"go.mod":           []byte("module " + buildModule + "\n\ngo " + t.lang + "\n"),
+		base:               dropBuildConstraints(src),
+		"zz_signalwire.go": []byte(harnessInit),
 	}
 	hfiles, err := fs.Glob(embedded, "harness/*.go")
 	if err != nil {
