@@ -75,7 +75,7 @@ func cacheable(res *Result) bool {
 			continue
 		}
 		switch x.Err.Kind {
-		case KindTimeout, KindNetwork, KindMemory:
+		case KindTimeout, KindNetwork, KindStuck, KindMemory:
 			return false
 		}
 	}

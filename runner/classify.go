@@ -2,6 +2,7 @@ package runner
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 
 	"signalwire/runner/harness"
@@ -54,6 +55,9 @@ func (r *raw) result(engine Engine, file string, o Options) *Result {
 		case harness.OutcomeNetwork:
 			res.ExitCode = -1
 			fail(KindNetwork, rep.Line, "%s", rep.Message)
+		case harness.OutcomeStuck:
+			res.ExitCode = -1
+			fail(KindStuck, rep.Line, "%s", rep.Message)
 		case harness.OutcomeMemory:
 			res.ExitCode = -1
 			fail(KindMemory, 0, "memory limit exceeded: %s", rep.Message)
@@ -137,6 +141,10 @@ func appendChunk(out []Chunk, s Stream, text string) []Chunk {
 	return append(out, Chunk{Stream: s, Text: text})
 }
 
+// recoveredRE matches what the runtime adds to a value that was recovered
+// and panicked again, as yaegi does in every frame.
+var recoveredRE = regexp.MustCompile(` \[recovered(, repanicked)?\]$`)
+
 // parseCrash reads the runtime's report of a panic in a goroutine:
 //
 //	panic: boom
@@ -147,7 +155,7 @@ func appendChunk(out []Chunk, s Stream, text string) []Chunk {
 func parseCrash(s string, o Options, file string, engine Engine) (value string, line int) {
 	head, _, _ := strings.Cut(s, "\n\ngoroutine ")
 	value = strings.TrimPrefix(head, "panic: ")
-	value = strings.TrimSuffix(value, " [recovered]")
+	value = recoveredRE.ReplaceAllString(value, "")
 	if engine == EngineGo {
 		stackFile := buildModule + "/" + shortName(file)
 		for _, g := range harness.ParseStacks([]byte(s)) {

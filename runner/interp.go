@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"go/ast"
 	"go/parser"
+	"go/token"
 	"io"
 	"log"
 	"os"
@@ -71,7 +73,7 @@ func interpChild() {
 		harness.Fail(harness.Report{Outcome: harness.OutcomeHarness, Message: "reading the program: " + err.Error()})
 	}
 	stdout := harness.Stream{W: fw, Kind: harness.FrameStdout}
-	stderr := &panicFilter{Stream: harness.Stream{W: fw, Kind: harness.FrameStderr}, file: cfg.File}
+	stderr := &panicFilter{Stream: harness.Stream{W: fw, Kind: harness.FrameStderr}, file: cfg.File, refine: panicLineFinder(cfg.File, src)}
 
 	// yaegi logs its own compiler panics through the log package; keep
 	// them out of the program's output until the program runs.
@@ -87,7 +89,7 @@ func interpChild() {
 	if err := i.Use(interpSymbols()); err != nil {
 		harness.Fail(harness.Report{Outcome: harness.OutcomeHarness, Message: err.Error()})
 	}
-	if err := i.Use(logFatal(stderr)); err != nil {
+	if err := i.Use(exits(stderr)); err != nil {
 		harness.Fail(harness.Report{Outcome: harness.OutcomeHarness, Message: err.Error()})
 	}
 	prog, rep := compileInterp(i, cfg.File, src)
@@ -152,19 +154,23 @@ func interpSymbols() interp.Exports {
 	return out
 }
 
-// logFatal makes log.Fatal exit with status 1 as in Go; yaegi turns it
-// into a panic.
-func logFatal(w io.Writer) interp.Exports {
+// exits makes log.Fatal exit with status 1 and os.Exit exit, as in Go;
+// yaegi turns both into panics.
+func exits(w io.Writer) interp.Exports {
 	l := log.New(w, "", log.LstdFlags)
 	fatal := func(s string) {
 		l.Output(3, s)
 		os.Exit(1)
 	}
-	return interp.Exports{"log/log": {
-		"Fatal":   reflect.ValueOf(func(v ...any) { fatal(fmt.Sprint(v...)) }),
-		"Fatalf":  reflect.ValueOf(func(format string, v ...any) { fatal(fmt.Sprintf(format, v...)) }),
-		"Fatalln": reflect.ValueOf(func(v ...any) { fatal(fmt.Sprintln(v...)) }),
-	}}
+	return interp.Exports{
+		"log/log": {
+			"Fatal":   reflect.ValueOf(func(v ...any) { fatal(fmt.Sprint(v...)) }),
+			"Fatalf":  reflect.ValueOf(func(format string, v ...any) { fatal(fmt.Sprintf(format, v...)) }),
+			"Fatalln": reflect.ValueOf(func(v ...any) { fatal(fmt.Sprintln(v...)) }),
+		},
+		// yaegi's sandbox turns os.Exit into a panic.
+		"os/os": {"Exit": reflect.ValueOf(os.Exit)},
+	}
 }
 
 var interpPosRE = regexp.MustCompile(`^(?:.*?)([\w.-]+\.go):(\d+):(\d+): (.*)$`)
@@ -232,7 +238,8 @@ func missingFeature(msg string) string {
 // first.
 type panicFilter struct {
 	harness.Stream
-	file string
+	file   string
+	refine func(line int) int
 
 	mu    sync.Mutex
 	found []int
@@ -243,6 +250,7 @@ var panicLineRE = regexp.MustCompile(`^([\w.-]+\.go):(\d+):(\d+): panic(?:: .*)?
 func (p *panicFilter) Write(b []byte) (int, error) {
 	if m := panicLineRE.FindSubmatch(b); m != nil && string(m[1]) == p.file {
 		line, _ := strconv.Atoi(string(m[2]))
+		line = p.refine(line)
 		p.mu.Lock()
 		p.found = append(p.found, line)
 		p.mu.Unlock()
@@ -258,4 +266,39 @@ func (p *panicFilter) lines() []int {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return append([]int(nil), p.found...)
+}
+
+// panicLineFinder corrects the lines yaegi reports for a panic. yaegi names
+// the statement it was executing in each frame, which for
+// "if b == 0 { panic(...) }" is the if statement; the compiled program
+// names the panic call. When the statement that starts on the reported line
+// contains a call to panic, the call's line is the answer.
+func panicLineFinder(file string, src []byte) func(int) int {
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, file, src, 0)
+	if err != nil {
+		return func(line int) int { return line }
+	}
+	return func(line int) int {
+		found := line
+		ast.Inspect(f, func(n ast.Node) bool {
+			if found != line || n == nil {
+				return false
+			}
+			stmt, ok := n.(ast.Stmt)
+			if !ok || fset.Position(stmt.Pos()).Line != line {
+				return true
+			}
+			ast.Inspect(stmt, func(n ast.Node) bool {
+				if call, ok := n.(*ast.CallExpr); ok && found == line {
+					if id, ok := call.Fun.(*ast.Ident); ok && id.Name == "panic" {
+						found = fset.Position(call.Pos()).Line
+					}
+				}
+				return found == line
+			})
+			return false
+		})
+		return found
+	}
 }

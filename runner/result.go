@@ -125,6 +125,7 @@ const (
 	KindFatal       Kind = "fatal"            // the runtime stopped the program ("fatal error: ...")
 	KindTimeout     Kind = "timeout"          // ran past the wall-clock limit
 	KindNetwork     Kind = "network"          // stuck on real network I/O under the virtual clock
+	KindStuck       Kind = "stuck"            // blocked on something outside the bubble: virtual time cannot advance
 	KindBudget      Kind = "virtual-deadline" // waited past the virtual-time budget
 	KindDeadlock    Kind = "deadlock"         // every goroutine blocked for good
 	KindMemory      Kind = "memory"           // over the memory limit

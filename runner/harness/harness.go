@@ -248,7 +248,12 @@ func (h *harness) watchdog() {
 		{Name: "/memory/classes/total:bytes"},
 		{Name: "/memory/classes/heap/released:bytes"},
 	}
-	for range tick.C {
+	var (
+		lastCheck = time.Now()
+		lastStuck string // fingerprint of the last stuck bubble
+		same      int
+	)
+	for now := range tick.C {
 		if h.cfg.Memory > 0 {
 			metrics.Read(sample)
 			used := int64(sample[0].Value.Uint64() - sample[1].Value.Uint64())
@@ -259,28 +264,91 @@ func (h *harness) watchdog() {
 				}, ExitLimit)
 			}
 		}
-		if time.Now().After(deadline) {
-			blocked := h.blocked()
+		if now.After(deadline) {
 			r := Report{
 				Outcome: OutcomeWall,
-				Blocked: blocked,
+				Blocked: h.blocked(),
 				Message: fmt.Sprintf("still running after %v of real time", h.cfg.Wall),
 			}
-			for _, g := range blocked {
-				if g.State == "IO wait" {
-					r.Outcome = OutcomeNetwork
-					where := ""
-					if g.Line > 0 {
-						where = fmt.Sprintf(" (line %d)", g.Line)
-					}
-					r.Message = fmt.Sprintf("a goroutine is waiting on real network I/O%s, so virtual time cannot advance; use the real clock for this example, or net.Pipe", where)
-					r.Line = g.Line
-					break
-				}
+			if g, ok := ioWait(r.Blocked); ok {
+				r.Outcome, r.Line, r.Message = OutcomeNetwork, g.Line, networkMessage(g)
 			}
 			h.finish(r, ExitLimit)
 		}
+		// Under the virtual clock, a bubble whose goroutines are all
+		// blocked, some of them on something outside the bubble, will never
+		// move: say so at once instead of waiting for the wall clock.
+		if h.cfg.Realtime || now.Sub(lastCheck) < 100*time.Millisecond {
+			continue
+		}
+		lastCheck = now
+		fp, r, stuck := h.stuck()
+		if !stuck || fp != lastStuck {
+			lastStuck, same = fp, 0
+			continue
+		}
+		if same++; same >= 2 {
+			h.finish(r, ExitLimit)
+		}
 	}
+}
+
+// stuck reports whether every goroutine of the bubble is blocked while some
+// are not durably blocked, which means virtual time cannot advance.
+func (h *harness) stuck() (fingerprint string, r Report, ok bool) {
+	var (
+		fp       strings.Builder
+		inBubble int
+		outside  []Goroutine
+	)
+	for _, g := range ParseStacks(allStacks()) {
+		if !g.Bubble {
+			continue
+		}
+		inBubble++
+		switch g.State {
+		case "running", "runnable", "syscall":
+			return "", Report{}, false
+		}
+		fmt.Fprintf(&fp, "%d %s %v;", g.ID, g.State, g.Durable)
+		if !g.Durable {
+			outside = append(outside, g)
+		}
+	}
+	if inBubble == 0 || len(outside) == 0 {
+		return "", Report{}, false
+	}
+	r = Report{Outcome: OutcomeStuck, Blocked: h.blocked()}
+	g := outside[0].leak(h.cfg.File)
+	if gw, ok := ioWait(r.Blocked); ok {
+		r.Outcome, r.Line, r.Message = OutcomeNetwork, gw.Line, networkMessage(gw)
+		return fp.String(), r, true
+	}
+	r.Line = g.Line
+	where := ""
+	if g.Line > 0 {
+		where = fmt.Sprintf(" at line %d", g.Line)
+	}
+	r.Message = fmt.Sprintf("virtual time cannot advance: a goroutine%s is blocked (%s) on something created outside the bubble, "+
+		"such as a channel in a package-level variable or a mutex; create it inside main, or use the real clock", where, g.State)
+	return fp.String(), r, true
+}
+
+func ioWait(gs []Leak) (Leak, bool) {
+	for _, g := range gs {
+		if g.State == "IO wait" {
+			return g, true
+		}
+	}
+	return Leak{}, false
+}
+
+func networkMessage(g Leak) string {
+	where := ""
+	if g.Line > 0 {
+		where = fmt.Sprintf(" (line %d)", g.Line)
+	}
+	return fmt.Sprintf("a goroutine is waiting on real network I/O%s, so virtual time cannot advance; use the real clock for this example, or net.Pipe", where)
 }
 
 // finish writes the report and exits. The first caller wins.
@@ -296,11 +364,7 @@ func (h *harness) finish(r Report, code int) {
 // are the bubble's goroutines; on the real clock, those started by the
 // example's code.
 func (h *harness) leaks(bubble bool) []Leak {
-	var out []Leak
-	for _, g := range h.goroutines(bubble) {
-		out = append(out, g)
-	}
-	return out
+	return h.goroutines(bubble)
 }
 
 // blocked lists the example's goroutines, main included, with where they are.
@@ -312,9 +376,10 @@ func (h *harness) goroutines(bubble bool) []Leak {
 	h.mu.Lock()
 	self := h.self
 	h.mu.Unlock()
+	caller := goroutineID()
 	var out []Leak
 	for _, g := range ParseStacks(allStacks()) {
-		if g.ID == self && !bubble {
+		if g.ID == caller || g.ID == self && !bubble {
 			continue
 		}
 		if bubble {

@@ -12,6 +12,7 @@ const (
 	OutcomeBudget      Outcome = "virtual-budget" // waited past the virtual-time budget
 	OutcomeWall        Outcome = "timeout"        // ran past the wall-clock limit
 	OutcomeNetwork     Outcome = "network"        // stuck on real network I/O under the virtual clock
+	OutcomeStuck       Outcome = "stuck"          // blocked on something outside the bubble: virtual time cannot advance
 	OutcomeMemory      Outcome = "memory"         // used more memory than allowed
 	OutcomeDeadlock    Outcome = "deadlock"       // every goroutine blocked with nothing to wake them
 	OutcomeCompile     Outcome = "compile"        // the interpreter rejected the program

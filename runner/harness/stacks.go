@@ -8,9 +8,12 @@ import (
 // Goroutine is one goroutine of a traceback as runtime.Stack or a crash
 // prints it.
 type Goroutine struct {
-	ID        int
-	State     string
-	Bubble    bool
+	ID     int
+	State  string
+	Bubble bool
+	// Durable is set when the goroutine is durably blocked: only another
+	// goroutine of its bubble can wake it.
+	Durable   bool
 	Frames    []StackFrame
 	CreatedBy *StackFrame
 }
@@ -88,6 +91,7 @@ func parseHeader(line string) Goroutine {
 	for i, part := range strings.Split(rest, ", ") {
 		switch {
 		case i == 0:
+			g.Durable = strings.Contains(part, " (durable)")
 			g.State = strings.TrimSpace(strings.ReplaceAll(part, " (durable)", ""))
 		case strings.HasPrefix(part, "synctest bubble"):
 			g.Bubble = true

@@ -1,0 +1,7 @@
+package main
+
+import "os"
+
+func main() {
+	os.WriteFile("x", nil, 0o644)
+}

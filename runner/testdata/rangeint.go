@@ -1,0 +1,10 @@
+package main
+
+import "fmt"
+
+func main() {
+	fmt.Println("counting")
+	for i := range 3 {
+		fmt.Println(i)
+	}
+}

@@ -1,0 +1,10 @@
+package main
+
+import (
+	"fmt"
+	"os/exec"
+)
+
+func main() {
+	fmt.Println(exec.Command("ls"))
+}
