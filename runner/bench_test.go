@@ -1,0 +1,125 @@
+package runner
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+)
+
+// Benchmarks of one run, end to end, child process included. The
+// benchmark script (scripts/bench.sh) prints their medians and ratios.
+
+func benchSource(b *testing.B, name string) []byte {
+	b.Helper()
+	src, err := os.ReadFile(filepath.Join("testdata", name))
+	if err != nil {
+		b.Fatal(err)
+	}
+	return src
+}
+
+func benchRun(b *testing.B, r *Runner, file string, src []byte, o Options) *Result {
+	b.Helper()
+	res, err := r.Run(context.Background(), file, src, o)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if res.Err != nil {
+		b.Fatal(res.Err)
+	}
+	return res
+}
+
+// BenchmarkRunYaegi: the interpreter, no result cache.
+func BenchmarkRunYaegi(b *testing.B) {
+	r := &Runner{CacheDir: b.TempDir(), NoResultCache: true}
+	src := benchSource(b, "timeout.go")
+	for b.Loop() {
+		benchRun(b, r, "timeout.go", src, Options{Engine: EngineYaegi})
+	}
+}
+
+// BenchmarkRunGo: the compiled engine with its binary cached.
+func BenchmarkRunGo(b *testing.B) {
+	r := &Runner{CacheDir: b.TempDir(), NoResultCache: true}
+	src := benchSource(b, "timeout.go")
+	benchRun(b, r, "timeout.go", src, Options{Engine: EngineGo})
+	for b.Loop() {
+		benchRun(b, r, "timeout.go", src, Options{Engine: EngineGo})
+	}
+}
+
+// BenchmarkRunGoAfterEdit: the compiled engine on a source it has never
+// seen: build and run.
+func BenchmarkRunGoAfterEdit(b *testing.B) {
+	r := &Runner{CacheDir: b.TempDir(), NoResultCache: true}
+	src := benchSource(b, "timeout.go")
+	benchRun(b, r, "timeout.go", src, Options{Engine: EngineGo}) // warm the go build cache
+	i := 0
+	for b.Loop() {
+		i++
+		edited := fmt.Appendf(append([]byte(nil), src...), "\n// edit %d\n", i)
+		benchRun(b, r, "timeout.go", edited, Options{Engine: EngineGo})
+	}
+}
+
+// BenchmarkGoRunAfterEdit is the baseline: `go run` of the same edited
+// file, as an author would run it by hand.
+func BenchmarkGoRunAfterEdit(b *testing.B) {
+	dir := b.TempDir()
+	src := benchSource(b, "timeout.go")
+	file := filepath.Join(dir, "main.go")
+	i := 0
+	for b.Loop() {
+		i++
+		edited := fmt.Appendf(append([]byte(nil), src...), "\n// edit %d\n", i)
+		if err := os.WriteFile(file, edited, 0o644); err != nil {
+			b.Fatal(err)
+		}
+		cmd := exec.Command("go", "run", file)
+		cmd.Dir = dir
+		cmd.Env = append(os.Environ(), "GOFLAGS=", "GOWORK=off")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			b.Fatalf("go run: %v\n%s", err, out)
+		}
+	}
+}
+
+// BenchmarkRunCached: a repeat run of an unchanged example.
+func BenchmarkRunCached(b *testing.B) {
+	r := &Runner{CacheDir: b.TempDir()}
+	src := benchSource(b, "timeout.go")
+	benchRun(b, r, "timeout.go", src, Options{})
+	for b.Loop() {
+		if res := benchRun(b, r, "timeout.go", src, Options{}); !res.Cached {
+			b.Fatal("not served from the cache")
+		}
+	}
+}
+
+// BenchmarkVirtualTwoSecondsYaegi: a program that waits 2 s of virtual
+// time, under the interpreter.
+func BenchmarkVirtualTwoSecondsYaegi(b *testing.B) {
+	r := &Runner{CacheDir: b.TempDir(), NoResultCache: true}
+	src := []byte(`package main
+
+import (
+	"fmt"
+	"time"
+)
+
+func main() {
+	start := time.Now()
+	time.Sleep(2 * time.Second)
+	fmt.Println(time.Since(start))
+}
+`)
+	for b.Loop() {
+		if res := benchRun(b, r, "sleep.go", src, Options{Engine: EngineYaegi}); res.Stdout() != "2s\n" {
+			b.Fatalf("output %q", res.Stdout())
+		}
+	}
+}
