@@ -13,7 +13,11 @@ var outcome = make(chan string, 1) // how the background work ended
 func handleRequest(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	go func() {
-		select {
+		if err := ctx.Err(); err != nil { // check before starting...
+			outcome <- "cut short: " + err.Error()
+			return
+		}
+		select { // ...and while working
 		case <-ctx.Done():
 			outcome <- "cut short: " + ctx.Err().Error()
 		case <-time.After(time.Second):
