@@ -3,10 +3,13 @@
 //
 // Usage:
 //
+//	signalwire build [-o public] [-open]
 //	signalwire run [-engine both|go|yaegi] [-realtime] [-json] [-timeout D] FILE.go
 //
 // Run "signalwire help" for the list of commands.
 package main
+
+//go:generate go run . build
 
 import (
 	"context"
@@ -16,15 +19,19 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"os/signal"
+	"path/filepath"
 	"syscall"
 
 	"signalwire/runner"
+	"signalwire/site"
 )
 
 const usage = `usage: signalwire <command> [flags]
 
 Commands:
+  build         build the book in content/ and examples/ into the site public/
   run FILE.go   run one example under the virtual clock and print its output
 
 Run "signalwire <command> -h" for a command's flags.
@@ -49,6 +56,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	var code int
 	var err error
 	switch args[0] {
+	case "build":
+		code, err = buildCmd(ctx, args[1:], stdout, stderr)
 	case "run":
 		code, err = runCmd(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "-help", "--help":
@@ -66,6 +75,43 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	return code
+}
+
+// buildCmd builds the book in the current directory into a site.
+func buildCmd(ctx context.Context, args []string, stdout, stderr io.Writer) (int, error) {
+	fs := flag.NewFlagSet("build", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: signalwire build [-o public] [-open]")
+		fs.PrintDefaults()
+	}
+	out := fs.String("o", "public", "write the site to `dir`")
+	open := fs.Bool("open", false, "open the site in a browser when built")
+	if err := fs.Parse(args); err != nil {
+		return 0, err
+	}
+	if fs.NArg() != 0 {
+		fs.Usage()
+		return 0, errUsage
+	}
+	s := &site.Site{Progress: stderr}
+	if err := s.Build(ctx, os.DirFS("."), *out); err != nil {
+		// One located problem a line, for editors.
+		fmt.Fprintf(stderr, "%v\nsignalwire build: failed; %s is unchanged\n", err, *out)
+		return 1, nil
+	}
+	if !*open {
+		return 0, nil
+	}
+	index, err := filepath.Abs(filepath.Join(*out, "index.html"))
+	if err != nil {
+		return 0, err
+	}
+	if xdg, err := exec.LookPath("xdg-open"); err == nil {
+		return 0, exec.CommandContext(ctx, xdg, index).Run()
+	}
+	fmt.Fprintln(stdout, index)
+	return 0, nil
 }
 
 func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) (int, error) {

@@ -1,0 +1,303 @@
+package site
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"strings"
+
+	"signalwire/runner"
+)
+
+//go:embed templates/*.tmpl
+var templateFS embed.FS
+
+//go:embed assets
+var assetFS embed.FS
+
+// parseTemplates parses the page templates, each with the layout and the
+// partials.
+func parseTemplates() map[string]*template.Template {
+	base := template.Must(template.New("layout.tmpl").ParseFS(templateFS, "templates/layout.tmpl", "templates/example.tmpl"))
+	pages := map[string]*template.Template{}
+	for _, name := range []string{"index", "chapter", "404"} {
+		pages[name] = template.Must(template.Must(base.Clone()).ParseFS(templateFS, "templates/"+name+".tmpl"))
+	}
+	return pages
+}
+
+// page is what a page template gets.
+type page struct {
+	Book        string            // the book's title
+	Title       string            // the page's title; "" on the index
+	Description string            // for <meta name="description">
+	Assets      map[string]string // asset name to URL
+	Chapters    []*tocEntry
+	Chapter     *chapterView // nil on the index and 404 pages
+	Prev, Next  *tocEntry
+	Examples    int // examples run, on the index
+}
+
+type tocEntry struct {
+	Page, Title, Summary string
+	Current              bool
+}
+
+type chapterView struct {
+	Title, Summary string
+	Outline        []outlineItem
+	Blocks         []block
+}
+
+type outlineItem struct {
+	heading
+	Children []heading
+}
+
+// block is a run of prose or an example.
+type block struct {
+	HTML    template.HTML // rendered by goldmark
+	Example *exampleView
+}
+
+type exampleView struct {
+	ID, Name, File string
+	Lines          []codeLine
+	Partial        bool   // not every line of the program is shown
+	Source         string // the program, for the copy button, when Partial
+	Run            *runView
+}
+
+type codeLine struct {
+	N    int
+	Gap  bool // lines were left out before this one
+	HTML template.HTML
+}
+
+type runView struct {
+	Compile  bool
+	Chunks   []chunk
+	Stderr   bool // some output went to stderr
+	Elapsed  string
+	Realtime bool
+	Badges   []badge
+	Leaks    []runner.Leak
+}
+
+type chunk struct {
+	Stderr bool
+	Text   string
+}
+
+type badge struct {
+	Kind, Text, Title string
+}
+
+// Render renders the book as the files of its site, by path (see the
+// package documentation). With nil results, examples show no output.
+func (s *Site) Render(book *Book, results *Results) (map[string][]byte, error) {
+	s.init()
+	files := map[string][]byte{}
+	assets, err := s.assets()
+	if err != nil {
+		return nil, err
+	}
+	urls := map[string]string{}
+	for name, b := range assets {
+		files["assets/"+name] = b
+		sum := sha256.Sum256(b)
+		urls[name] = "assets/" + name + "?v=" + hex.EncodeToString(sum[:4])
+	}
+	for rel, b := range book.Files {
+		files[rel] = b
+	}
+	for _, e := range book.Examples {
+		files[e.File] = e.Source
+	}
+
+	toc := make([]*tocEntry, len(book.Chapters))
+	for i, c := range book.Chapters {
+		toc[i] = &tocEntry{Page: c.Page(), Title: c.Meta.Title, Summary: c.Meta.Summary}
+	}
+	base := page{Book: s.title(), Assets: urls, Chapters: toc}
+	highlighted := map[*Example][]template.HTML{}
+
+	for i, c := range book.Chapters {
+		view, err := s.chapterView(c, results, highlighted)
+		if err != nil {
+			return nil, err
+		}
+		p := base
+		p.Title, p.Description, p.Chapter = c.Meta.Title, c.Meta.Summary, view
+		p.Chapters = make([]*tocEntry, len(toc))
+		for j, e := range toc {
+			e := *e
+			e.Current = i == j
+			p.Chapters[j] = &e
+		}
+		if i > 0 {
+			p.Prev = toc[i-1]
+		}
+		if i+1 < len(toc) {
+			p.Next = toc[i+1]
+		}
+		if files[c.Page()], err = s.execute("chapter", &p); err != nil {
+			return nil, err
+		}
+	}
+
+	index := base
+	index.Examples = len(book.Uses())
+	if len(toc) > 0 {
+		index.Next = toc[0]
+	}
+	if files["index.html"], err = s.execute("index", &index); err != nil {
+		return nil, err
+	}
+	notFound := base
+	notFound.Title = "Page not found"
+	if files["404.html"], err = s.execute("404", &notFound); err != nil {
+		return nil, err
+	}
+	return files, nil
+}
+
+func (s *Site) execute(name string, p *page) ([]byte, error) {
+	var buf bytes.Buffer
+	if err := s.pages[name].Execute(&buf, p); err != nil {
+		return nil, fmt.Errorf("rendering %s page %q: %w", name, p.Title, err)
+	}
+	return buf.Bytes(), nil
+}
+
+// assets returns the files of assets/: the static ones, and a stylesheet
+// per theme, which holds the theme's colours and its highlighting.
+func (s *Site) assets() (map[string][]byte, error) {
+	out := map[string][]byte{}
+	err := fs.WalkDir(assetFS, "assets", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := assetFS.ReadFile(p)
+		out[strings.TrimPrefix(p, "assets/")] = b
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, theme := range []Theme{Light, Dark} {
+		name := string(theme) + ".css"
+		var buf bytes.Buffer
+		buf.Write(out["theme-"+name])
+		delete(out, "theme-"+name)
+		buf.WriteString("\n/* Highlighting */\n")
+		if err := s.hl.WriteCSS(&buf, theme); err != nil {
+			return nil, err
+		}
+		out[name] = buf.Bytes()
+	}
+	return out, nil
+}
+
+// chapterView renders a chapter's prose with goldmark, a run of top-level
+// blocks at a time, and its examples with the example template.
+func (s *Site) chapterView(c *Chapter, results *Results, highlighted map[*Example][]template.HTML) (*chapterView, error) {
+	view := &chapterView{Title: c.Meta.Title, Summary: c.Meta.Summary}
+	for _, h := range c.headings {
+		if h.Level == 2 || len(view.Outline) == 0 {
+			view.Outline = append(view.Outline, outlineItem{heading: h})
+			continue
+		}
+		last := &view.Outline[len(view.Outline)-1]
+		last.Children = append(last.Children, h)
+	}
+	var buf bytes.Buffer
+	w := bufio.NewWriter(&buf)
+	flush := func() error {
+		if err := w.Flush(); err != nil {
+			return err
+		}
+		if buf.Len() > 0 {
+			view.Blocks = append(view.Blocks, block{HTML: template.HTML(buf.String())})
+			buf.Reset()
+		}
+		return nil
+	}
+	r := s.md.Renderer()
+	for n := c.doc.FirstChild(); n != nil; n = n.NextSibling() {
+		if en, ok := n.(*exampleNode); ok && en.use != nil {
+			if err := flush(); err != nil {
+				return nil, err
+			}
+			view.Blocks = append(view.Blocks, block{Example: s.exampleView(en.use, results, highlighted)})
+			continue
+		}
+		if err := r.Render(w, c.src, n); err != nil {
+			return nil, fmt.Errorf("%s: %w", c.File, err)
+		}
+	}
+	if err := flush(); err != nil {
+		return nil, err
+	}
+	return view, nil
+}
+
+func (s *Site) exampleView(u *Use, results *Results, highlighted map[*Example][]template.HTML) *exampleView {
+	e := u.Example
+	lines, ok := highlighted[e]
+	if !ok {
+		lines = s.hl.Lines("go", e.Source)
+		highlighted[e] = lines
+	}
+	v := &exampleView{ID: u.ID, Name: e.Name, File: e.File, Partial: len(u.Lines) != len(lines)}
+	for i, n := range u.Lines {
+		v.Lines = append(v.Lines, codeLine{N: n, Gap: i > 0 && n != u.Lines[i-1]+1, HTML: lines[n-1]})
+	}
+	if v.Partial {
+		v.Source = string(e.Source)
+	}
+	if res := results.Result(u); res != nil && !u.Directive.HideOutput {
+		v.Run = newRunView(u.Directive, res)
+	}
+	return v
+}
+
+func newRunView(d *Directive, res *runner.Result) *runView {
+	v := &runView{Realtime: res.Realtime}
+	if res.Err != nil && res.Err.Kind == runner.KindCompile {
+		v.Compile = true
+		v.Stderr = true
+		v.Chunks = []chunk{{Stderr: true, Text: GoldenOutput(res)}}
+		v.Badges = append(v.Badges, badge{"compile", "does not compile", "The program is meant not to compile"})
+	} else {
+		for _, c := range res.Output {
+			v.Chunks = append(v.Chunks, chunk{Stderr: c.Stream == runner.Stderr, Text: c.Text})
+			v.Stderr = v.Stderr || c.Stream == runner.Stderr
+		}
+		if !res.Realtime {
+			v.Elapsed = res.Elapsed.String()
+		}
+	}
+	switch {
+	case res.Err != nil && res.Err.Kind == runner.KindPanic:
+		v.Badges = append(v.Badges, badge{"panic", "panics", "The program panics, on purpose: exit status 2"})
+	case res.ExitCode > 0:
+		v.Badges = append(v.Badges, badge{"exit", fmt.Sprintf("exit status %d", res.ExitCode), "The program exits with a non-zero status, on purpose"})
+	}
+	if n := len(res.Leaks); n > 0 {
+		v.Badges = append(v.Badges, badge{"leak", "leaks " + plural(n, "goroutine"), "Goroutines are still blocked when main returns, on purpose"})
+		v.Leaks = res.Leaks
+	}
+	if d.Vet != "" {
+		v.Badges = append(v.Badges, badge{"vet", "go vet: " + d.Vet, "go vet's " + d.Vet + " check reports this program"})
+	}
+	if res.Realtime {
+		v.Badges = append(v.Badges, badge{"realtime", "real clock", "Ran on the real clock, not the virtual one"})
+	}
+	return v
+}

@@ -1,0 +1,162 @@
+// Package site builds the static HTML site of a literate Go book whose
+// examples are run, and whose output is verified, at every build.
+//
+// # Layout of a book
+//
+// A book is a directory, read as an [fs.FS]:
+//
+//	content/NN-slug.md        a chapter; chapters are read in the order of NN
+//	content/...               any other file (an image): copied into the site as is
+//	examples/NAME/main.go     an example: a gofmt-formatted program of package main
+//	examples/NAME/output.txt  its golden file: the output the program must print
+//
+// The site, written by [Write], is flat so that it also works from file://,
+// and links only relatively:
+//
+//	index.html                the table of contents, with each chapter's summary
+//	SLUG.html                 a chapter: content/04-values.md is values.html
+//	404.html                  the page for a missing page
+//	assets/...                stylesheets (one per theme) and a small script
+//	examples/NAME/main.go     each example's program, which pages link to
+//
+// # Chapters
+//
+// A chapter starts with front matter: "key: value" lines between two "---"
+// lines. The keys are those of [FrontMatter], all of them required:
+//
+//	---
+//	title: Values and keys
+//	summary: Request-scoped data, and why it is not for parameters.
+//	---
+//
+// A value may be quoted, as a Go string ("...") or in single quotes. Blank
+// lines and lines starting with # are ignored. An unknown or repeated key is
+// an error. The front matter is blanked out, not cut, so that the lines of
+// the chapter keep their numbers in messages.
+//
+// The rest is GitHub-flavoured Markdown (tables, strikethrough, autolinks,
+// task lists) with footnotes and raw HTML. Headings get ids from their text
+// (## Cancelling early is #cancelling-early) and a "#" link to themselves;
+// h2 and h3 make up the page's outline. Fenced code blocks are highlighted
+// and not run. A link to another chapter's file (04-values.md#keys) becomes
+// a link to its page (values.html#keys), and a link to
+// ../examples/NAME/main.go one to the copy of the program in the site, so
+// that links work both in the sources and in the site; a link to a chapter
+// or example that does not exist is an error.
+//
+// # Examples
+//
+// A line
+//
+//	.example NAME [ADDRESS] [OPTION...]
+//
+// shows an example, runs it and checks it; its grammar is documented at
+// [ParseDirective]. The page shows the selected lines of the program with
+// their line numbers, a link to the whole program and a button copying it,
+// and what it printed, stderr marked apart from stdout, with the virtual
+// time it took and what the directive expected: an exit status, a panic,
+// leaked goroutines (with where each is blocked and where it started) or
+// compiler messages.
+//
+// The build fails, naming the directive's file and line, unless each
+// example did exactly what its directive says: a failure it does not
+// declare (a panic, a leak, an exit status, a compile error, a timeout), an
+// expectation that did not happen, an undeclared difference between the
+// yaegi interpreter and the compiled program, or output that differs from
+// the golden file, shown as a diff.
+//
+// A golden file holds the combined stdout and stderr of the compiled program,
+// exactly, or for an example that must not compile, the compiler's
+// messages, one "main.go:LINE:COL: message" line each (see [GoldenOutput]).
+// The check command writes them ("signalwire check -update").
+//
+// # Stages
+//
+// [Site.Build] runs four stages, which the check command reuses:
+// [Site.Load] reads and checks the book without running anything,
+// [Site.Run] runs the examples in parallel, [Verify] compares what they did
+// with their directives and golden files, [Site.Render] makes the files of
+// the site, and [Write] puts them in place. Rendering is deterministic: the
+// same book and results give the same bytes.
+package site
+
+import (
+	"context"
+	"html/template"
+	"io"
+	"io/fs"
+	"sync"
+
+	"github.com/yuin/goldmark"
+
+	"signalwire/runner"
+)
+
+// DefaultTitle is the title of a site whose Title is empty.
+const DefaultTitle = "The Signal Wire"
+
+// Site builds a book into a site. Its zero value is ready to use; set the
+// fields before the first call of a method. A Site may be used by several
+// goroutines at once.
+type Site struct {
+	// Title is the book's title; DefaultTitle when empty.
+	Title string
+	// Runner runs the examples; a zero runner.Runner when nil.
+	Runner *runner.Runner
+	// Highlighter colours code; a zero Chroma when nil.
+	Highlighter Highlighter
+	// Progress receives progress reports while examples run, if it is a
+	// terminal.
+	Progress io.Writer
+	// Workers is how many examples run at once; runtime.NumCPU() when 0.
+	Workers int
+
+	once  sync.Once
+	hl    Highlighter
+	md    goldmark.Markdown
+	pages map[string]*template.Template
+}
+
+func (s *Site) init() {
+	s.once.Do(func() {
+		s.hl = s.Highlighter
+		if s.hl == nil {
+			s.hl = &Chroma{}
+		}
+		s.md = newMarkdown(s.hl)
+		s.pages = parseTemplates()
+	})
+}
+
+func (s *Site) markdown() goldmark.Markdown {
+	s.init()
+	return s.md
+}
+
+func (s *Site) title() string {
+	if s.Title == "" {
+		return DefaultTitle
+	}
+	return s.Title
+}
+
+// Build loads the book in fsys, runs and verifies its examples, renders the
+// site and writes it to dir. Any problem stops it before dir is touched.
+func (s *Site) Build(ctx context.Context, fsys fs.FS, dir string) error {
+	book, err := s.Load(fsys)
+	if err != nil {
+		return err
+	}
+	results, err := s.Run(ctx, book)
+	if err != nil {
+		return err
+	}
+	if err := Verify(book, results); err != nil {
+		return err
+	}
+	files, err := s.Render(book, results)
+	if err != nil {
+		return err
+	}
+	return Write(dir, files)
+}
