@@ -7,6 +7,11 @@ import (
 )
 
 func main() {
+	// A deadline in the past is allowed: the context is born already ended.
+	late, cancelLate := context.WithDeadline(context.Background(), time.Date(1999, 12, 31, 23, 0, 0, 0, time.UTC))
+	defer cancelLate()
+	fmt.Println("deadline already passed:", late.Err())
+
 	// The nightly batch must stop at 00:00:03 sharp, however long it has run.
 	cutoff := time.Date(2000, 1, 1, 0, 0, 3, 0, time.UTC)
 	ctx, cancel := context.WithDeadline(context.Background(), cutoff)
