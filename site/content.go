@@ -372,14 +372,13 @@ func parseFrontMatter(file string, src []byte, meta any) ([]byte, error) {
 			required = append(required, key)
 		}
 	}
+	end := slices.IndexFunc(lines[1:], func(l string) bool { return strings.TrimRight(l, "\r\n") == "---" }) + 1
+	if end == 0 {
+		return nil, errorf(file, 1, "front matter is not closed by a --- line")
+	}
 	seen := map[string]int{}
-	end := 0
-	for i := 1; i < len(lines); i++ {
+	for i := 1; i < end; i++ {
 		line := strings.TrimRight(lines[i], "\r\n")
-		if line == "---" {
-			end = i
-			break
-		}
 		if strings.TrimSpace(line) == "" || strings.HasPrefix(line, "#") {
 			continue
 		}
@@ -406,9 +405,6 @@ func parseFrontMatter(file string, src []byte, meta any) ([]byte, error) {
 			}
 		}
 		f.SetString(value)
-	}
-	if end == 0 {
-		return nil, errorf(file, 1, "front matter is not closed by a --- line")
 	}
 	for _, key := range required {
 		if strings.TrimSpace(fields[key].String()) == "" {

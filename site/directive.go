@@ -40,7 +40,7 @@ var (
 	directiveRE = regexp.MustCompile(`^\.([a-z][a-z-]*)(?:\s|$)`)
 	nameRE      = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]*$`)
 	addressRE   = regexp.MustCompile(`^/((?:[^/\\]|\\.)+)/(?:,/((?:[^/\\]|\\.)+)/)?(?:\s|$)`)
-	optionRE    = regexp.MustCompile(`^([a-z][a-z-]*)(?:=("(?:[^"\\]|\\.)*"|[^\s"]+))?(?:\s|$)`)
+	optionRE    = regexp.MustCompile(`^([a-z][a-z-]*)(?:=("(?:[^"\\]|\\.)*"|[^\s"]*))?(?:\s|$)`)
 	omitRE      = regexp.MustCompile(`\bOMIT\b`)
 	vetRE       = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
 )
@@ -139,7 +139,7 @@ func ParseDirective(line string) (*Directive, error) {
 	if strings.HasPrefix(rest, "/") {
 		m := addressRE.FindStringSubmatch(rest)
 		if m == nil {
-			return fail("bad address %q (want /regexp/ or /start/,/end/)", strings.Fields(rest)[0])
+			return fail("bad address %q (want /regexp/ or /start/,/end/, with / in a regexp written \\/)", rest)
 		}
 		d.Address = strings.TrimRight(m[0], " \t")
 		var err error
@@ -244,7 +244,10 @@ func (d *Directive) setOption(key, value string, hasValue bool) error {
 	case "diagram":
 		return word(&d.HideDiagram, "hide")
 	}
-	return fmt.Errorf("unknown option %q%s (want %s)", key, didYouMean(key, options), optionSyntax)
+	if s := suggest(key, options); s != "" {
+		return fmt.Errorf("unknown option %q (did you mean %q?)", key, s)
+	}
+	return fmt.Errorf("unknown option %q (want %s)", key, optionSyntax)
 }
 
 // String returns the directive in its canonical form.
