@@ -1,0 +1,12 @@
+package main
+
+import "fmt"
+
+func fail() {
+	panic("boom")
+}
+
+func main() {
+	fmt.Println("about to fail")
+	fail()
+}
