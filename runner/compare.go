@@ -28,7 +28,10 @@ func compare(compiled, interp *Result) *Divergence {
 func summary(r *Result) string {
 	var s strings.Builder
 	fmt.Fprintf(&s, "exit status: %d\n", r.ExitCode)
-	fmt.Fprintf(&s, "virtual time: %v\n", r.Elapsed)
+	if !r.Realtime {
+		// On the real clock, elapsed time differs from run to run.
+		fmt.Fprintf(&s, "virtual time: %v\n", r.Elapsed)
+	}
 	if r.Err != nil {
 		switch r.Err.Kind {
 		case KindLeak:

@@ -106,7 +106,7 @@ func interpChild() {
 		}
 		var p interp.Panic
 		if errors.As(err, &p) {
-			panic(&harness.LocatedPanic{Value: p.Value, Lines: stderr.lines()})
+			panic(&harness.LocatedPanic{Value: stripPosition(cfg.File, p.Value), Lines: stderr.lines()})
 		}
 		panic(&harness.LocatedPanic{Value: err})
 	})
@@ -301,4 +301,24 @@ func panicLineFinder(file string, src []byte) func(int) int {
 		})
 		return found
 	}
+}
+
+// stripPosition removes the "main.go:12:7: " that yaegi puts in front of
+// the runtime errors it raises itself, such as a failed type assertion;
+// the compiled program's message has none.
+func stripPosition(file string, v any) any {
+	var msg string
+	switch v := v.(type) {
+	case error:
+		msg = v.Error()
+	case string:
+		msg = v
+	default:
+		return v
+	}
+	m := interpPosRE.FindStringSubmatch(msg)
+	if m == nil || m[1] != file || !strings.HasPrefix(msg, m[1]) {
+		return v
+	}
+	return m[4]
 }

@@ -33,6 +33,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"os/signal"
 	"runtime"
 	"runtime/debug"
 	"runtime/metrics"
@@ -81,7 +82,6 @@ func Main(program func()) {
 		os.Exit(ExitLimit)
 	}
 	h := &harness{cfg: cfg, w: fw}
-	current = h
 	if cfg.Memory > 0 {
 		debug.SetMemoryLimit(cfg.Memory)
 	}
@@ -111,7 +111,6 @@ var (
 	setupCfg  Config
 	setupW    *FrameWriter
 	setupErr  error
-	current   *harness
 )
 
 // Load reads the configuration of the run from the environment, once.
@@ -146,6 +145,12 @@ type harness struct {
 // runVirtual runs program inside a synctest bubble. synctest needs a
 // *testing.T, which a plain binary obtains through testing.MainStart.
 func (h *harness) runVirtual(program func()) {
+	// os/signal starts its watcher goroutine on first use; started inside
+	// the bubble it would select on the bubble's channels from outside and
+	// crash the runtime. Start it here, outside.
+	c := make(chan os.Signal, 1)
+	signal.Notify(c, os.Interrupt)
+	signal.Stop(c)
 	stdout := os.Stdout
 	devnull, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
 	if err != nil {
