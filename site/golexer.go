@@ -102,10 +102,10 @@ func goTokenType(tok token.Token, text string, call bool) chroma.TokenType {
 			return chroma.KeywordConstant
 		case call && (goBuiltinFuncs[text] || goBuiltinTypes[text] && text != "any"):
 			return chroma.NameBuiltin
-		case call:
-			return chroma.NameFunction
 		case goBuiltinTypes[text]:
 			return chroma.KeywordType
+		case call:
+			return chroma.NameFunction
 		}
 		return chroma.NameOther
 	case tok == token.INT:
