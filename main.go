@@ -88,7 +88,10 @@ func buildCmd(ctx context.Context, args []string, stdout, stderr io.Writer) (int
 	out := fs.String("o", "public", "write the site to `dir`")
 	open := fs.Bool("open", false, "open the site in a browser when built")
 	if err := fs.Parse(args); err != nil {
-		return 0, err
+		if errors.Is(err, flag.ErrHelp) {
+			return 0, err
+		}
+		return 0, errUsage // the flag package has said what is wrong
 	}
 	if fs.NArg() != 0 {
 		fs.Usage()

@@ -31,9 +31,19 @@ type progress struct {
 // slowAfter is how long an example runs before progress names it.
 const slowAfter = time.Second
 
+// newProgress returns a progress reporter writing to w if it is a
+// terminal, and a silent one otherwise.
 func newProgress(w io.Writer, total int) *progress {
-	p := &progress{total: total, start: time.Now(), running: map[string]time.Time{}}
 	if w == nil || !isTerminal(w) || total == 0 {
+		w = nil
+	}
+	return startProgress(w, total)
+}
+
+// startProgress returns a progress reporter writing to w, if w is not nil.
+func startProgress(w io.Writer, total int) *progress {
+	p := &progress{total: total, start: time.Now(), running: map[string]time.Time{}}
+	if w == nil {
 		return p
 	}
 	p.w = w

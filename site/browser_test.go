@@ -1,0 +1,136 @@
+package site
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+
+	"signalwire/internal/browser"
+)
+
+// TestBrowser reads the fixture book's site from file:// in headless
+// Chromium: the theme follows the system and remembers the reader's
+// choice, arrow keys turn pages, the copy button copies the whole program,
+// and a phone never scrolls the page sideways.
+func TestBrowser(t *testing.T) {
+	s := &Site{Runner: testRunner(t)}
+	dir := filepath.Join(t.TempDir(), "public")
+	if err := s.Build(t.Context(), os.DirFS("testdata/book"), dir); err != nil {
+		t.Fatal(err)
+	}
+	ctx := browser.New(t)
+	page := func(name string) string { return "file://" + filepath.Join(dir, name) }
+	eval := func(t *testing.T, expr string) string {
+		t.Helper()
+		v, err := chromedp.Run(ctx, chromedp.Evaluate[string](expr))
+		if err != nil {
+			t.Fatalf("%s: %v", expr, err)
+		}
+		return v
+	}
+	do := func(t *testing.T, steps ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		if err := chromedp.Do(ctx, steps...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	waitFor := func(t *testing.T, expr string) {
+		t.Helper()
+		if _, err := chromedp.Run(ctx, chromedp.Poll[bool](expr, chromedp.WithPollingTimeout(5*time.Second))); err != nil {
+			t.Fatalf("waiting for %s: %v", expr, err)
+		}
+	}
+	// waitForPage waits for the browser to have loaded a page; a poll
+	// inside the page would die with the page it polls.
+	waitForPage := func(t *testing.T, name string) {
+		t.Helper()
+		deadline := time.Now().Add(5 * time.Second)
+		for {
+			loc, err := chromedp.Run(ctx, chromedp.Location())
+			if err == nil && loc == page(name) {
+				state, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.readyState`))
+				if err == nil && state == "complete" {
+					return
+				}
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("not on %s but %s (%v)", name, loc, err)
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
+	const (
+		lightBG = "rgb(255, 255, 255)"
+		darkBG  = "rgb(13, 17, 23)"
+		theme   = `document.documentElement.dataset.theme + " " + getComputedStyle(document.body).backgroundColor`
+	)
+
+	t.Run("theme", func(t *testing.T) {
+		do(t, browser.Viewport(1200, 800, "light", false), chromedp.Navigate(page("basics.html")))
+		eval(t, `localStorage.clear(), ""`)
+		do(t, chromedp.Reload())
+		if got := eval(t, theme); got != "light "+lightBG {
+			t.Errorf("light system: %s", got)
+		}
+		do(t, browser.Viewport(1200, 800, "dark", false), chromedp.Reload())
+		if got := eval(t, theme); got != "dark "+darkBG {
+			t.Errorf("dark system: %s", got)
+		}
+		// The reader picks light on a dark system; the choice holds on
+		// the next page.
+		do(t, chromedp.Click(chromedp.ID("theme")))
+		if got := eval(t, theme); got != "light "+lightBG {
+			t.Errorf("after the toggle: %s", got)
+		}
+		if got := eval(t, `document.getElementById("theme").getAttribute("aria-pressed")`); got != "false" {
+			t.Errorf("aria-pressed %s after choosing light", got)
+		}
+		do(t, chromedp.Navigate(page("failures.html")))
+		if got := eval(t, theme); got != "light "+lightBG {
+			t.Errorf("next page: %s", got)
+		}
+		if got := eval(t, `localStorage.getItem("signalwire-theme")`); got != "light" {
+			t.Errorf("stored theme %q", got)
+		}
+	})
+
+	t.Run("arrow keys", func(t *testing.T) {
+		do(t, chromedp.Navigate(page("basics.html")))
+		do(t, chromedp.KeyEvent(kb.ArrowRight))
+		waitForPage(t, "failures.html")
+		do(t, chromedp.KeyEvent(kb.ArrowLeft))
+		waitForPage(t, "basics.html")
+	})
+
+	t.Run("copy", func(t *testing.T) {
+		do(t, chromedp.Navigate(page("basics.html")))
+		eval(t, `
+			window.copied = null;
+			if (navigator.clipboard) navigator.clipboard.writeText = t => { window.copied = t; return Promise.resolve(); };
+			document.execCommand = () => { window.copied = document.querySelector("body > textarea").value; return true; };
+			""`)
+		do(t, chromedp.Click(chromedp.CSS("button.copy")))
+		waitFor(t, `window.copied !== null`)
+		want, err := os.ReadFile("testdata/book/examples/hello/main.go")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := eval(t, `window.copied`); got != string(want) {
+			t.Errorf("copied:\n%s\nwant the whole program:\n%s", got, want)
+		}
+		if got := eval(t, `document.querySelector("button.copy").textContent`); got != "Copied" {
+			t.Errorf("button says %q after copying", got)
+		}
+	})
+
+	t.Run("phone", func(t *testing.T) {
+		do(t, browser.Viewport(360, 740, "light", true), chromedp.Navigate(page("failures.html")))
+		if got := eval(t, `String(document.documentElement.scrollWidth)`); got != "360" {
+			t.Errorf("page is %spx wide on a 360px phone", got)
+		}
+	})
+}

@@ -1,0 +1,112 @@
+package site
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"regexp"
+	"testing"
+	"testing/fstest"
+
+	"signalwire/runner"
+	"signalwire/runner/harness"
+)
+
+// TestVerifyAccepts lists runs that match their directive and golden file.
+func TestVerifyAccepts(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		directive string
+		golden    string
+		res       runner.Result
+	}{
+		{"plain", ".example hello", "a\nb\n", runner.Result{Output: []runner.Chunk{{Stream: runner.Stdout, Text: "a\n"}, {Stream: runner.Stderr, Text: "b\n"}}}},
+		{"unordered", ".example hello unordered", "b\na\nc\n", runner.Result{Output: []runner.Chunk{{Stream: runner.Stdout, Text: "a\nb\nc\n"}}}},
+		{"empty", ".example hello", "", runner.Result{}},
+		{"leak", ".example hello leaks=2", "", runner.Result{
+			Leaks: []runner.Leak{{State: "select"}, {State: "chan receive"}},
+			Err:   &runner.Error{Kind: runner.KindLeak, File: "examples/hello/main.go", Msg: "2 goroutines leaked"},
+		}},
+		{"panic", ".example hello panic", "panic: x\n", runner.Result{
+			Output: []runner.Chunk{{Stream: runner.Stderr, Text: "panic: x\n"}}, ExitCode: 2,
+			Err: &runner.Error{Kind: runner.KindPanic, File: "examples/hello/main.go", Msg: "panic: x"},
+		}},
+		{"exit", ".example hello exit=4", "", runner.Result{ExitCode: 4, Err: &runner.Error{Kind: runner.KindExit, Msg: "exit status 4"}}},
+		{"deadlock", ".example hello exit=2", "fatal error: all goroutines are asleep - deadlock!\n", runner.Result{
+			Output: []runner.Chunk{{Stream: runner.Stderr, Text: "fatal error: all goroutines are asleep - deadlock!\n"}}, ExitCode: 2,
+			Err: &runner.Error{Kind: runner.KindDeadlock, Msg: "all goroutines are asleep - deadlock!"},
+		}},
+		{"compile error", ".example hello compile-error", "main.go:6:2: undefined: x\nmain.go:7: bad\n", runner.Result{ExitCode: -1, Err: &runner.Error{
+			Kind: runner.KindCompile, File: "examples/hello/main.go", Line: 6, Col: 2, Msg: "undefined: x",
+			Diagnostics: []harness.Diagnostic{{Line: 6, Col: 2, Msg: "undefined: x"}, {Line: 7, Msg: "bad"}},
+		}}},
+		{"declared divergence", `.example hello divergence="yaegi says hullo"`, "hello\n", runner.Result{
+			Output:     []runner.Chunk{{Stream: runner.Stdout, Text: "hello\n"}},
+			Divergence: &runner.Divergence{Diff: "--- go\n+++ yaegi\n-stdout| hello\n+stdout| hullo\n"},
+		}},
+		{"real clock timing", ".example hello realtime", "hello\n", runner.Result{
+			Output: []runner.Chunk{{Stream: runner.Stdout, Text: "hello\n"}}, Realtime: true,
+			Divergence: &runner.Divergence{Diff: "--- go\n+++ yaegi\n@@ -1,3 +1,3 @@\n exit status: 0\n-virtual time: 1.2ms\n+virtual time: 1.5ms\n leaks: 0 \n"},
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			fsys := fstest.MapFS{
+				"content/01-a.md":           {Data: []byte("---\ntitle: A\nsummary: B\n---\n\n" + tc.directive + "\n")},
+				"examples/hello/main.go":    {Data: []byte("package main\n\nfunc main() {}\n")},
+				"examples/hello/output.txt": {Data: []byte(tc.golden)},
+			}
+			book, err := (&Site{}).Load(fsys)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res := tc.res
+			if err := Verify(book, fakeResults(book, map[string]*runner.Result{"hello": &res})); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+}
+
+func TestRunCancelled(t *testing.T) {
+	s := &Site{Runner: testRunner(t)}
+	book, err := s.Load(fstest.MapFS{
+		"content/01-a.md":        {Data: []byte("---\ntitle: A\nsummary: B\n---\n\n.example hello\n")},
+		"examples/hello/main.go": {Data: []byte("package main\n\nfunc main() {}\n")},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	if _, err := s.Run(ctx, book); !errors.Is(err, context.Canceled) {
+		t.Errorf("Run with a cancelled context: %v, want context.Canceled", err)
+	}
+}
+
+func TestProgress(t *testing.T) {
+	var buf bytes.Buffer
+	p := newProgress(&buf, 2)
+	p.begin("a")
+	p.end("a", &runner.Result{})
+	p.finish()
+	if buf.Len() != 0 {
+		t.Errorf("progress written to a non-terminal: %q", buf.String())
+	}
+
+	p = startProgress(&buf, 3)
+	p.begin("a")
+	p.begin("b")
+	p.end("a", &runner.Result{Cached: true})
+	p.end("b", &runner.Result{})
+	p.finish()
+	out := buf.String()
+	for _, re := range []string{
+		`\r\x1b\[Kexamples: 1/3 \(1 cached\)`,
+		`\r\x1b\[Kexamples: 2/3 \(1 cached\)`,
+		`\r\x1b\[Kexamples: 2 run \(1 cached\) in \d+\.\ds; slowest b \(\d+\.\ds\)\n$`,
+	} {
+		if !regexp.MustCompile(re).MatchString(out) {
+			t.Errorf("progress output %q does not match %s", out, re)
+		}
+	}
+}
