@@ -55,6 +55,7 @@ func TestBuild(t *testing.T) {
 		"index.html", "basics.html", "failures.html", "404.html",
 		"assets/site.css", "assets/site.js", "assets/light.css", "assets/dark.css",
 		"examples/hello/main.go", "examples/broken/main.go",
+		"img/wire.svg", // from content/
 	} {
 		if _, err := os.Stat(filepath.Join(dir, name)); err != nil {
 			t.Errorf("site has no %s", name)
@@ -85,6 +86,7 @@ func TestBuild(t *testing.T) {
 		`<link rel="next" href="failures.html">`,
 		`<a class="next" rel="next" href="failures.html">`,
 		`<a href="failures.html#failing-on-purpose">what fails</a>`,
+		`<img src="img/wire.svg" alt="A wire">`,
 		`<a class="file" href="examples/hello/main.go">examples/hello/main.go</a>`,
 		`<button type="button" class="copy" data-copy="example-hello-src" aria-label="Copy program hello" hidden>`,
 		`<span class="ln">10</span>`, // the excerpt keeps the program's line numbers

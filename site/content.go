@@ -198,12 +198,17 @@ func (s *Site) Load(fsys fs.FS) (*Book, error) {
 		slugs[c.Slug] = c
 	}
 	for p := range book.Files {
-		if p == "index.html" || p == "404.html" || strings.HasPrefix(p, "assets/") || strings.HasPrefix(p, "examples/") || strings.HasSuffix(p, ".html") && slugs[strings.TrimSuffix(p, ".html")] != nil {
-			errs.addf("content/"+p, 0, "the site has a page or asset of that name")
+		top, _, _ := strings.Cut(p, "/")
+		if top == "assets" || top == "examples" || strings.HasSuffix(p, ".html") {
+			errs.addf("content/"+p, 0, "the site makes its own pages, assets/ and examples/; rename this file")
 		}
 	}
+	names := make([]string, len(book.Examples))
+	for i, e := range book.Examples {
+		names[i] = e.Name
+	}
 	for _, c := range book.Chapters {
-		s.parseChapter(md, book, c, &errs)
+		parseChapter(md.Parser(), book, names, c, &errs)
 	}
 	if err := errs.err(); err != nil {
 		return nil, err
@@ -260,10 +265,9 @@ func firstDifference(a, b []byte) int {
 	return line
 }
 
-// parseChapter reads a chapter's front matter and parses its body.
-func (s *Site) parseChapter(md interface {
-	Parser() parser.Parser
-}, book *Book, c *Chapter, errs *errorList) {
+// parseChapter reads a chapter's front matter, parses its body and resolves
+// its directives and links. names are the book's examples, for suggestions.
+func parseChapter(p parser.Parser, book *Book, names []string, c *Chapter, errs *errorList) {
 	body, err := parseFrontMatter(c.File, c.src, &c.Meta)
 	if err != nil {
 		errs.add(err.(*Error))
@@ -275,12 +279,7 @@ func (s *Site) parseChapter(md interface {
 	for _, id := range reservedIDs {
 		ids.IDs().Put([]byte(id))
 	}
-	c.doc = md.Parser().Parse(text.NewReader(body), parser.WithContext(ids))
-
-	names := make([]string, len(book.Examples))
-	for i, e := range book.Examples {
-		names[i] = e.Name
-	}
+	c.doc = p.Parse(text.NewReader(body), parser.WithContext(ids))
 	ast.Walk(c.doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {
 			return ast.WalkContinue, nil
