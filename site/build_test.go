@@ -90,7 +90,7 @@ func TestBuild(t *testing.T) {
 		`<a class="file" href="examples/hello/main.go">examples/hello/main.go</a>`,
 		`<button type="button" class="copy" data-copy="example-hello-src" aria-label="Copy program hello" hidden>`,
 		`<span class="ln">10</span>`, // the excerpt keeps the program's line numbers
-		"<pre class=\"out\">waiting\n<span class=\"stderr\">stopped: context deadline exceeded\n</span></pre>",
+		"<pre class=\"out\">waiting\n<span class=\"stderr\" title=\"stderr\">stopped: context deadline exceeded\n</span></pre>",
 		`Ran in 500ms of virtual time.`,
 		`<li><a href="#waiting-for-the-deadline">Waiting for the deadline</a></li>`,
 	} {
@@ -112,7 +112,7 @@ func TestBuild(t *testing.T) {
 		`>leaks 1 goroutine</span>`,
 		`A goroutine is left blocked on <code>chan send</code> at line 8 in <code>main.main.func1</code>; it was started at line 7.`,
 		`>panics</span>`,
-		"<span class=\"stderr\">panic: boom\n\tat main.go:6\n</span>",
+		"<span class=\"stderr\" title=\"stderr\">panic: boom\n\tat main.go:6\n</span>",
 		`>exit status 3</span>`,
 		`>does not compile</span>`,
 		`Compiler output`,
