@@ -133,12 +133,11 @@ func Verify(book *Book, results *Results) error {
 			errs.addf(u.File, u.Line, "example %q %s", name, msg)
 			continue
 		}
-		diverges := res.Divergence != nil && !(res.Realtime && timingOnly(res.Divergence.Diff))
 		switch {
-		case diverges && d.Divergence == "":
+		case res.Divergence != nil && d.Divergence == "":
 			errs.addf(u.File, u.Line, "example %q: the yaegi interpreter disagrees with the compiled program; fix the example, or declare a known interpreter limitation with divergence=\"REASON\":\n%s",
 				name, strings.TrimSuffix(res.Divergence.Diff, "\n"))
-		case !diverges && d.Divergence != "":
+		case res.Divergence == nil && d.Divergence != "":
 			errs.addf(u.File, u.Line, "example %q: divergence=%q is declared, but the interpreter agrees with the compiled program; remove it", name, d.Divergence)
 		}
 		key := fmt.Sprintf("%s %v %v", name, d.Realtime, d.Unordered)
@@ -161,21 +160,6 @@ func Verify(book *Book, results *Results) error {
 		}
 	}
 	return errs.err()
-}
-
-// timingOnly reports whether a divergence diff differs only in the virtual
-// time line. On the real clock that line is the wall time of each engine's
-// run, which never agree; the runner compares it all the same.
-func timingOnly(diff string) bool {
-	for _, line := range strings.Split(diff, "\n") {
-		if strings.HasPrefix(line, "---") || strings.HasPrefix(line, "+++") {
-			continue
-		}
-		if (strings.HasPrefix(line, "-") || strings.HasPrefix(line, "+")) && !strings.HasPrefix(line[1:], "virtual time: ") {
-			return false
-		}
-	}
-	return true
 }
 
 // GoldenOutput returns what the golden file of an example holds for its

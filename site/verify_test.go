@@ -44,10 +44,6 @@ func TestVerifyAccepts(t *testing.T) {
 			Output:     []runner.Chunk{{Stream: runner.Stdout, Text: "hello\n"}},
 			Divergence: &runner.Divergence{Diff: "--- go\n+++ yaegi\n-stdout| hello\n+stdout| hullo\n"},
 		}},
-		{"real clock timing", ".example hello realtime", "hello\n", runner.Result{
-			Output: []runner.Chunk{{Stream: runner.Stdout, Text: "hello\n"}}, Realtime: true,
-			Divergence: &runner.Divergence{Diff: "--- go\n+++ yaegi\n@@ -1,3 +1,3 @@\n exit status: 0\n-virtual time: 1.2ms\n+virtual time: 1.5ms\n leaks: 0 \n"},
-		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			fsys := fstest.MapFS{
