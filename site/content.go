@@ -96,6 +96,25 @@ func (b *Book) Uses() []*Use {
 	return uses
 }
 
+// Filter returns a copy of the book whose chapters keep only the uses for
+// which keep is true, for running and verifying part of a book ("check
+// -run PATTERN"). Chapters and examples are otherwise shared.
+func (b *Book) Filter(keep func(*Use) bool) *Book {
+	nb := *b
+	nb.Chapters = make([]*Chapter, len(b.Chapters))
+	for i, c := range b.Chapters {
+		nc := *c
+		nc.Uses = nil
+		for _, u := range c.Uses {
+			if keep(u) {
+				nc.Uses = append(nc.Uses, u)
+			}
+		}
+		nb.Chapters[i] = &nc
+	}
+	return &nb
+}
+
 // Unused returns the examples no chapter uses.
 func (b *Book) Unused() []*Example {
 	used := map[*Example]bool{}

@@ -106,3 +106,23 @@ func TestProgress(t *testing.T) {
 		}
 	}
 }
+
+func TestFilter(t *testing.T) {
+	a := readArchive(t, "testdata/render/examples.txtar")
+	book, err := (&Site{}).Load(a.bookFS())
+	if err != nil {
+		t.Fatal(err)
+	}
+	all := len(book.Uses())
+	only := book.Filter(func(u *Use) bool { return u.Example.Name == "hello" })
+	if n := len(only.Uses()); n != 2 {
+		t.Errorf("filtered book has %d uses of hello, want 2", n)
+	}
+	if n := len(book.Uses()); n != all {
+		t.Errorf("filtering changed the book: %d uses, had %d", n, all)
+	}
+	hello := &runner.Result{Output: []runner.Chunk{{Stream: runner.Stdout, Text: "out\n"}, {Stream: runner.Stderr, Text: "err <&>\n"}, {Stream: runner.Stdout, Text: "out again\n"}}}
+	if err := Verify(only, fakeResults(only, map[string]*runner.Result{"hello": hello})); err != nil {
+		t.Errorf("verifying the filtered book: %v", err)
+	}
+}
