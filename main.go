@@ -4,6 +4,7 @@
 // Usage:
 //
 //	signalwire build [-o public] [-open]
+//	signalwire check [-update] [-run PATTERN]
 //	signalwire run [-engine both|go|yaegi] [-realtime] [-json] [-timeout D] FILE.go
 //
 // Run "signalwire help" for the list of commands.
@@ -22,8 +23,10 @@ import (
 	"os/exec"
 	"os/signal"
 	"path/filepath"
+	"regexp"
 	"syscall"
 
+	"signalwire/check"
 	"signalwire/runner"
 	"signalwire/site"
 )
@@ -32,6 +35,7 @@ const usage = `usage: signalwire <command> [flags]
 
 Commands:
   build         build the book in content/ and examples/ into the site public/
+  check         verify every example and the site; -update rewrites golden files
   run FILE.go   run one example under the virtual clock and print its output
 
 Run "signalwire <command> -h" for a command's flags.
@@ -58,6 +62,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	switch args[0] {
 	case "build":
 		code, err = buildCmd(ctx, args[1:], stdout, stderr)
+	case "check":
+		code, err = checkCmd(ctx, args[1:], stdout, stderr)
 	case "run":
 		code, err = runCmd(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "-help", "--help":
@@ -117,6 +123,49 @@ func buildCmd(ctx context.Context, args []string, stdout, stderr io.Writer) (int
 	return 0, nil
 }
 
+// checkCmd verifies the book in the current directory.
+func checkCmd(ctx context.Context, args []string, stdout, stderr io.Writer) (int, error) {
+	fs := flag.NewFlagSet("check", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: signalwire check [-update] [-run PATTERN]")
+		fs.PrintDefaults()
+	}
+	update := fs.Bool("update", false, "rewrite golden files from the compiled results")
+	pattern := fs.String("run", "", "check only the examples whose name matches `regexp`")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0, err
+		}
+		return 0, errUsage
+	}
+	if fs.NArg() != 0 {
+		fs.Usage()
+		return 0, errUsage
+	}
+	r := &runner.Runner{}
+	c := &check.Checker{
+		Root:     ".",
+		Site:     &site.Site{Runner: r, Progress: stderr},
+		Update:   *update,
+		Out:      stdout,
+		CacheDir: r.CacheRoot(),
+	}
+	if *pattern != "" {
+		re, err := regexp.Compile(*pattern)
+		if err != nil {
+			fmt.Fprintf(stderr, "signalwire check: bad -run pattern: %v\n", err)
+			return 0, errUsage
+		}
+		c.Pattern = re
+	}
+	if err := c.Check(ctx); err != nil {
+		fmt.Fprintf(stderr, "%v\nsignalwire check: failed\n", err)
+		return 1, nil
+	}
+	return 0, nil
+}
+
 func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) (int, error) {
 	fs := flag.NewFlagSet("run", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -131,7 +180,10 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) (int, 
 	budget := fs.Duration("budget", runner.DefaultBudget, "virtual-time limit")
 	noCache := fs.Bool("nocache", false, "run even if a result is cached")
 	if err := fs.Parse(args); err != nil {
-		return 0, err
+		if errors.Is(err, flag.ErrHelp) {
+			return 0, err
+		}
+		return 0, errUsage
 	}
 	if fs.NArg() != 1 {
 		fs.Usage()

@@ -181,6 +181,10 @@ func (r *Runner) goCmd() string {
 	return "go"
 }
 
+// CacheRoot returns the directory the runner caches in; other tools keep
+// their own content-addressed caches under it.
+func (r *Runner) CacheRoot() string { return r.cacheDir() }
+
 func (r *Runner) cacheDir() string {
 	if r.CacheDir != "" {
 		return r.CacheDir

@@ -29,8 +29,11 @@ func keyOf(u *Use) runKey { return runKey{u.Example.Name, u.Directive.Realtime} 
 
 // options are the runner options of the use's run. Both engines run, so
 // that an interpreter divergence is seen; the compiled result is the truth.
-func (u *Use) options() runner.Options {
-	return runner.Options{Engine: runner.EngineBoth, Realtime: u.Directive.Realtime}
+func runOptions(u *Use, limits runner.Options) runner.Options {
+	o := limits
+	o.Engine = runner.EngineBoth
+	o.Realtime = u.Directive.Realtime
+	return o
 }
 
 // Result returns the result of the run behind u, or nil if it did not run.
@@ -46,6 +49,12 @@ func (r *Results) Result(u *Use) *runner.Result {
 // example instant. The error is about running itself (no go command, ctx
 // cancelled); what the examples did is in the Results, for [Verify].
 func (s *Site) Run(ctx context.Context, book *Book) (*Results, error) {
+	return s.RunWith(ctx, book, s.Limits)
+}
+
+// RunWith is Run with other limits than the Site's, such as another
+// GOMAXPROCS.
+func (s *Site) RunWith(ctx context.Context, book *Book, limits runner.Options) (*Results, error) {
 	r := s.Runner
 	if r == nil {
 		r = &runner.Runner{}
@@ -80,7 +89,7 @@ func (s *Site) Run(ctx context.Context, book *Book) (*Results, error) {
 		wg.Go(func() {
 			for u := range jobs {
 				prog.begin(u.Example.Name)
-				res, err := r.Run(ctx, u.Example.File, u.Example.Source, u.options())
+				res, err := r.Run(ctx, u.Example.File, u.Example.Source, runOptions(u, limits))
 				prog.end(u.Example.Name, res)
 				mu.Lock()
 				if err != nil && firstErr == nil {
@@ -160,6 +169,48 @@ func Verify(book *Book, results *Results) error {
 		}
 	}
 	return errs.err()
+}
+
+// GoldenChange is a golden file to rewrite.
+type GoldenChange struct {
+	File     string // "examples/timeout/output.txt"
+	Old, New string
+	Created  bool // the file did not exist
+}
+
+// Update returns the golden files whose content differs from what the
+// examples printed, taken from the compiled program (never from the
+// interpreter). It refuses, with the directive's location, an example whose
+// run failed in a way its directive does not expect: its output is not one
+// to keep.
+func Update(book *Book, results *Results) ([]GoldenChange, error) {
+	var (
+		errs    errorList
+		changes []GoldenChange
+		done    = map[*Example]bool{}
+	)
+	for _, u := range book.Uses() {
+		res := results.Result(u)
+		if res == nil {
+			errs.addf(u.File, u.Line, "example %q did not run", u.Example.Name)
+			continue
+		}
+		if msg := checkOutcome(u.Directive, res); msg != "" {
+			errs.addf(u.File, u.Line, "example %q %s; not updating %s", u.Example.Name, msg, u.Example.GoldenFile)
+			continue
+		}
+		if done[u.Example] {
+			continue
+		}
+		done[u.Example] = true
+		e := u.Example
+		got := GoldenOutput(res)
+		if e.HasGolden && (string(e.Golden) == got || u.Directive.Unordered && sortLines(string(e.Golden)) == sortLines(got)) {
+			continue
+		}
+		changes = append(changes, GoldenChange{File: e.GoldenFile, Old: string(e.Golden), New: got, Created: !e.HasGolden})
+	}
+	return changes, errs.err()
 }
 
 // GoldenOutput returns what the golden file of an example holds for its

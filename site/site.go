@@ -110,6 +110,10 @@ type Site struct {
 	Progress io.Writer
 	// Workers is how many examples run at once; runtime.NumCPU() when 0.
 	Workers int
+	// Limits apply to every run: its GOMAXPROCS, Timeout, Budget,
+	// OutputLimit and MemoryLimit; zero fields keep the runner's defaults.
+	// The engine and the clock come from the directive.
+	Limits runner.Options
 
 	once  sync.Once
 	hl    Highlighter
