@@ -1,0 +1,171 @@
+package main
+
+import (
+	"bytes"
+	"flag"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"signalwire/check"
+	"signalwire/internal/browser"
+	"signalwire/runner"
+	"signalwire/site"
+)
+
+var screenshots = flag.String("screenshots", "", "write screenshots of the book's pages to `dir`")
+
+// TestBook checks the real book the way `signalwire check` does: every
+// example runs twice under both engines and matches its golden file, go vet
+// is clean, and public/ is sound and current.
+func TestBook(t *testing.T) {
+	if testing.Short() {
+		t.Skip("the book check runs every example")
+	}
+	r := &runner.Runner{}
+	var out bytes.Buffer
+	c := &check.Checker{
+		Root:     ".",
+		Site:     &site.Site{Runner: r},
+		Out:      &out,
+		CacheDir: r.CacheRoot(),
+	}
+	if err := c.Check(t.Context()); err != nil {
+		t.Fatalf("the book does not pass its check:\n%v", err)
+	}
+	t.Log(strings.TrimSpace(out.String()))
+}
+
+func TestUsage(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		code int
+		want string // in stderr
+	}{
+		{"no command", nil, 2, "usage: signalwire <command>"},
+		{"unknown command", []string{"frobnicate"}, 2, `unknown command "frobnicate"`},
+		{"run without file", []string{"run"}, 2, "usage: signalwire run"},
+		{"run bad flag", []string{"run", "-nope", "x.go"}, 2, "flag provided but not defined: -nope"},
+		{"run bad engine", []string{"run", "-engine", "jit", "x.go"}, 2, `unknown engine "jit"`},
+		{"run missing file", []string{"run", "testdata/missing.go"}, 1, "no such file"},
+		{"check bad pattern", []string{"check", "-run", "("}, 2, "bad -run pattern"},
+		{"build extra args", []string{"build", "x"}, 2, "usage: signalwire build"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			code := run(t.Context(), tt.args, &stdout, &stderr)
+			if code != tt.code || !strings.Contains(stderr.String(), tt.want) {
+				t.Errorf("exit %d, stderr %q; want exit %d and %q", code, stderr.String(), tt.code, tt.want)
+			}
+		})
+	}
+}
+
+func TestRunCommand(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, src string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	ok := write("ok.go", "package main\n\nimport (\n\t\"fmt\"\n\t\"os\"\n\t\"time\"\n)\n\nfunc main() {\n\tstart := time.Now()\n\ttime.Sleep(time.Second)\n\tfmt.Println(time.Since(start))\n\tfmt.Fprintln(os.Stderr, \"done\")\n}\n")
+	exit := write("exit.go", "package main\n\nimport \"os\"\n\nfunc main() { os.Exit(4) }\n")
+	leak := write("leak.go", "package main\n\nfunc main() {\n\tgo func() { select {} }()\n}\n")
+	keys := write("keys.go", "package main\n\nimport (\n\t\"context\"\n\t\"fmt\"\n)\n\ntype a struct{}\ntype b struct{}\n\nfunc main() {\n\tfmt.Println(context.WithValue(context.Background(), a{}, 1).Value(b{}))\n}\n")
+	tests := []struct {
+		name           string
+		args           []string
+		code           int
+		stdout, stderr string
+	}{
+		{"output and status", []string{"run", ok}, 0, "1s\n", "done\n"},
+		{"exit status", []string{"run", "-engine", "go", exit}, 4, "", ""},
+		{"leak", []string{"run", leak}, 1, "", "1 goroutine leaked: select (no cases) at " + leak + ":4"},
+		{"divergence", []string{"run", keys}, 3, "<nil>\n", "the interpreter diverges"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			code := run(t.Context(), tt.args, &stdout, &stderr)
+			if code != tt.code || stdout.String() != tt.stdout || !strings.Contains(stderr.String(), tt.stderr) {
+				t.Errorf("exit %d stdout %q stderr %q; want exit %d stdout %q stderr containing %q",
+					code, stdout.String(), stderr.String(), tt.code, tt.stdout, tt.stderr)
+			}
+		})
+	}
+}
+
+// TestPages opens the committed book in headless Chromium at desktop and
+// phone widths, light and dark, and checks what a reader sees; with
+// -screenshots it also saves each view.
+func TestPages(t *testing.T) {
+	ctx := browser.New(t)
+	srv := httptest.NewServer(http.FileServer(http.Dir("public")))
+	defer srv.Close()
+	views := []struct {
+		name          string
+		width, height int64
+		mobile        bool
+	}{
+		{"desktop", 1280, 900, false},
+		{"phone", 390, 844, true},
+	}
+	for _, page := range []string{"index.html", "pitfalls.html", "values.html"} {
+		for _, v := range views {
+			for _, scheme := range []string{"light", "dark"} {
+				name := fmt.Sprintf("%s-%s-%s", strings.TrimSuffix(page, ".html"), v.name, scheme)
+				err := chromedp.Do(ctx,
+					browser.Viewport(v.width, v.height, scheme, v.mobile),
+					chromedp.Navigate(srv.URL+"/"+page),
+				)
+				if err != nil {
+					t.Fatalf("%s: %v", name, err)
+				}
+				overflow, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > window.innerWidth`))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if overflow {
+					t.Errorf("%s: the page scrolls sideways", name)
+				}
+				bg, err := chromedp.Run(ctx, chromedp.Evaluate[string](`getComputedStyle(document.body).backgroundColor`))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if dark := isDark(bg); dark != (scheme == "dark") {
+					t.Errorf("%s: background %s", name, bg)
+				}
+				if *screenshots == "" {
+					continue
+				}
+				png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := os.MkdirAll(*screenshots, 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(filepath.Join(*screenshots, name+".png"), png, 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+	}
+}
+
+// isDark reports whether a CSS rgb() colour is dark.
+func isDark(rgb string) bool {
+	var r, g, b int
+	fmt.Sscanf(strings.TrimPrefix(rgb, "rgb("), "%d, %d, %d", &r, &g, &b)
+	return r+g+b < 3*128
+}
