@@ -1,0 +1,254 @@
+package check
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"signalwire/runner"
+	"signalwire/site"
+)
+
+// testRunner shares the user's runner cache: fixtures are tiny and their
+// results are keyed by content.
+var testRunner = &runner.Runner{}
+
+// archive is a txtar archive: a comment, then "-- name --" sections.
+type archive struct {
+	comment string
+	files   map[string]string
+	order   []string
+}
+
+var markerRE = regexp.MustCompile(`(?m)^-- (.+) --$\n?`)
+
+func readArchive(t *testing.T, path string) archive {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := string(b)
+	a := archive{files: map[string]string{}}
+	locs := markerRE.FindAllStringSubmatchIndex(s, -1)
+	if len(locs) == 0 {
+		t.Fatalf("%s: no files", path)
+	}
+	a.comment = s[:locs[0][0]]
+	for i, l := range locs {
+		end := len(s)
+		if i+1 < len(locs) {
+			end = locs[i+1][0]
+		}
+		name := s[l[2]:l[3]]
+		a.files[name] = s[l[1]:end]
+		a.order = append(a.order, name)
+	}
+	return a
+}
+
+// materialize writes the archive's files, less "want", into a directory.
+func materialize(t *testing.T, a archive) string {
+	t.Helper()
+	dir := t.TempDir()
+	for name, data := range a.files {
+		if name == "want" {
+			continue
+		}
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+func newChecker(dir string, out *bytes.Buffer) *Checker {
+	return &Checker{
+		Root: dir,
+		Site: &site.Site{Runner: testRunner, Limits: runner.Options{Timeout: time.Second}},
+		Out:  out,
+	}
+}
+
+func build(t *testing.T, dir string) {
+	t.Helper()
+	s := &site.Site{Runner: testRunner}
+	if err := s.Build(t.Context(), os.DirFS(dir), filepath.Join(dir, "public")); err != nil {
+		t.Fatalf("build: %v", err)
+	}
+}
+
+// TestDefects runs the check on one fixture book per kind of defect and
+// asserts that it fails with the right file:line and message.
+func TestDefects(t *testing.T) {
+	fixtures, err := filepath.Glob("testdata/*.txtar")
+	if err != nil || len(fixtures) == 0 {
+		t.Fatalf("no fixtures: %v", err)
+	}
+	for _, f := range fixtures {
+		t.Run(strings.TrimSuffix(filepath.Base(f), ".txtar"), func(t *testing.T) {
+			t.Parallel()
+			a := readArchive(t, f)
+			want, ok := a.files["want"]
+			if !ok {
+				t.Fatal("no want section")
+			}
+			dir := materialize(t, a)
+			var out bytes.Buffer
+			err := newChecker(dir, &out).Check(t.Context())
+			if err == nil {
+				t.Fatalf("check passed; want it to fail with\n%s", want)
+			}
+			for _, line := range strings.Split(strings.TrimSpace(want), "\n") {
+				if !strings.Contains(err.Error(), line) {
+					t.Errorf("error does not contain %q:\n%v", line, err)
+				}
+			}
+		})
+	}
+}
+
+func TestUpdateFixesStaleGolden(t *testing.T) {
+	dir := materialize(t, readArchive(t, "testdata/golden-mismatch.txtar"))
+	var out bytes.Buffer
+	c := newChecker(dir, &out)
+	c.Update = true
+	c.Pattern = regexp.MustCompile("hello")
+	if err := c.Check(t.Context()); err != nil {
+		t.Fatalf("check -update: %v", err)
+	}
+	for _, want := range []string{"updated examples/hello/output.txt:", "-hello, world", "+hello, gopher"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("report does not say %q:\n%s", want, out.String())
+		}
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "examples/hello/output.txt"))
+	if err != nil || string(b) != "hello, gopher\n" {
+		t.Fatalf("golden file: %q, %v", b, err)
+	}
+	build(t, dir)
+	out.Reset()
+	if err := newChecker(dir, &out).Check(t.Context()); err != nil {
+		t.Fatalf("second check: %v", err)
+	}
+	if !strings.HasPrefix(out.String(), "ok: 1 examples in 1 chapters") {
+		t.Errorf("report %q", out.String())
+	}
+}
+
+func TestUpdateCreatesGolden(t *testing.T) {
+	dir := materialize(t, readArchive(t, "testdata/golden-missing.txtar"))
+	var out bytes.Buffer
+	c := newChecker(dir, &out)
+	c.Update = true
+	c.Pattern = regexp.MustCompile(".")
+	if err := c.Check(t.Context()); err != nil {
+		t.Fatalf("check -update: %v", err)
+	}
+	if !strings.Contains(out.String(), "created examples/hello/output.txt") {
+		t.Errorf("report %q", out.String())
+	}
+}
+
+func TestUpdateRefusesFailedRun(t *testing.T) {
+	a := readArchive(t, "testdata/panic-unexpected.txtar")
+	a.files["examples/boom/output.txt"] = "stale\n"
+	dir := materialize(t, a)
+	var out bytes.Buffer
+	c := newChecker(dir, &out)
+	c.Update = true
+	err := c.Check(t.Context())
+	if err == nil || !strings.Contains(err.Error(), `content/01-a.md:6: example "boom" panicked`) || !strings.Contains(err.Error(), "not updating examples/boom/output.txt") {
+		t.Fatalf("got %v, want a refusal at the directive", err)
+	}
+	if b, _ := os.ReadFile(filepath.Join(dir, "examples/boom/output.txt")); string(b) != "stale\n" {
+		t.Errorf("golden file was rewritten: %q", b)
+	}
+}
+
+func passingBook(t *testing.T) string {
+	t.Helper()
+	a := readArchive(t, "testdata/golden-mismatch.txtar")
+	a.files["examples/hello/output.txt"] = "hello, gopher\n"
+	dir := materialize(t, a)
+	build(t, dir)
+	return dir
+}
+
+func TestPassingBook(t *testing.T) {
+	dir := passingBook(t)
+	var out bytes.Buffer
+	if err := newChecker(dir, &out).Check(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if want := "ok: 1 examples in 1 chapters: both engines agree, outputs match and are stable, go vet is clean, site sound and current\n"; out.String() != want {
+		t.Errorf("report %q, want %q", out.String(), want)
+	}
+}
+
+func TestUnusedGoldenWarns(t *testing.T) {
+	dir := passingBook(t)
+	orphan := filepath.Join(dir, "examples/orphan")
+	if err := os.MkdirAll(orphan, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(orphan, "main.go"), []byte("package main\n\nfunc main() {}\n"), 0o644)
+	os.WriteFile(filepath.Join(orphan, "output.txt"), nil, 0o644)
+	build(t, dir) // the orphan's source is part of the site
+	var out bytes.Buffer
+	if err := newChecker(dir, &out).Check(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if want := `warning: examples/orphan/output.txt: no chapter uses example "orphan"`; !strings.Contains(out.String(), want) {
+		t.Errorf("report %q does not warn %q", out.String(), want)
+	}
+}
+
+func TestStaleSite(t *testing.T) {
+	dir := passingBook(t)
+	p := filepath.Join(dir, "content/01-a.md")
+	b, _ := os.ReadFile(p)
+	os.WriteFile(p, append(b, "\nOne more sentence.\n"...), 0o644)
+	os.Remove(filepath.Join(dir, "public/404.html"))
+	var out bytes.Buffer
+	err := newChecker(dir, &out).Check(t.Context())
+	if err == nil {
+		t.Fatal("check passed with a stale site")
+	}
+	for _, want := range []string{`public/ is stale: 2 files differ from a fresh build (run "go run . build")`, "404.html (missing)", "a.html (changed)"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error does not say %q:\n%v", want, err)
+		}
+	}
+}
+
+func TestRunPattern(t *testing.T) {
+	a := readArchive(t, "testdata/golden-mismatch.txtar")
+	a.files["content/01-a.md"] += "\n.example boom\n"
+	a.files["examples/boom/main.go"] = "package main\n\nfunc main() {\n\tpanic(\"boom\")\n}\n"
+	a.files["examples/boom/output.txt"] = ""
+	a.files["examples/hello/output.txt"] = "hello, gopher\n"
+	dir := materialize(t, a)
+	var out bytes.Buffer
+	c := newChecker(dir, &out)
+	c.Pattern = regexp.MustCompile("^hello$")
+	if err := c.Check(t.Context()); err != nil {
+		t.Fatalf("-run hello: %v", err)
+	}
+	c.Pattern = regexp.MustCompile("^boom$")
+	if err := c.Check(t.Context()); err == nil || !strings.Contains(err.Error(), `content/01-a.md:8: example "boom" panicked`) {
+		t.Fatalf("-run boom: %v", err)
+	}
+	c.Pattern = regexp.MustCompile("^nothing$")
+	if err := c.Check(t.Context()); err == nil || !strings.Contains(err.Error(), "no example matches") {
+		t.Fatalf("-run nothing: %v", err)
+	}
+}
