@@ -67,6 +67,9 @@ type Result struct {
 	Realtime bool `json:"realtime,omitempty"`
 	// Leaks are the goroutines still alive after main returned.
 	Leaks []Leak `json:"leaks,omitempty"`
+	// Trace records the contexts and goroutines of the run, for the
+	// compiled engine (nil when nothing was recorded).
+	Trace *Trace `json:"trace,omitempty"`
 	// Truncated is set when the output went over the limit.
 	Truncated bool `json:"truncated,omitempty"`
 	// Err says how the run failed; nil when main returned with no leak.
