@@ -123,3 +123,22 @@ func main() {
 		}
 	}
 }
+
+// BenchmarkRunGoTraced and BenchmarkRunGoUntraced measure what recording
+// the trace costs a context-heavy example (binaries cached).
+func BenchmarkRunGoTraced(b *testing.B) { benchTrace(b, false) }
+
+func BenchmarkRunGoUntraced(b *testing.B) { benchTrace(b, true) }
+
+func benchTrace(b *testing.B, noTrace bool) {
+	r := &Runner{CacheDir: b.TempDir(), NoResultCache: true}
+	src := benchSource(b, "trace.go")
+	o := Options{Engine: EngineGo, NoTrace: noTrace}
+	benchRun(b, r, "trace.go", src, o)
+	for b.Loop() {
+		res := benchRun(b, r, "trace.go", src, o)
+		if (res.Trace != nil) == noTrace {
+			b.Fatalf("trace %v with NoTrace=%v", res.Trace, noTrace)
+		}
+	}
+}

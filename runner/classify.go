@@ -31,6 +31,7 @@ func (r *raw) result(engine Engine, file string, o Options) *Result {
 	}
 	if rep := r.report; rep != nil {
 		res.Elapsed = Duration(rep.Elapsed)
+		res.Trace = rep.Trace
 		switch rep.Outcome {
 		case harness.OutcomeReturned:
 			res.ExitCode = 0

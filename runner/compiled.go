@@ -7,11 +7,15 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
 	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 	"syscall"
@@ -25,13 +29,20 @@ import (
 const buildModule = "signalwire.example"
 
 // harnessInit is added to package main: it hands main to the harness once
-// every package, main included, is initialized.
+// every package, main included, is initialized, and gives the rewritten go
+// statements their wrapper.
 const harnessInit = `package main
 
 import signalwireHarness "` + buildModule + `/internal/harness"
 
 func init() { signalwireHarness.Main(main) }
+
+func signalwireGo[F any](line int, f F) F { return signalwireHarness.Go(line, f) }
 `
+
+// tracedContext is the import path that replaces "context" in the built
+// copy of an example.
+const tracedContext = buildModule + "/internal/harness/swcontext"
 
 // writePatch is inserted at the top of (*os.File).write.
 const writePatch = "\tif signalwireWrite(f, b) {\n\t\treturn len(b), nil\n\t}\n"
@@ -142,13 +153,18 @@ func (r *Runner) build(ctx context.Context, file string, src []byte) (string, *E
 	defer os.RemoveAll(dir)
 	files := map[string][]byte{
 		"go.mod":           []byte("module " + buildModule + "\n\ngo " + t.lang + "\n"),
-		base:               dropBuildConstraints(src),
+		base:               instrument(base, dropBuildConstraints(src)),
 		"zz_signalwire.go": []byte(harnessInit),
 	}
 	hfiles, err := fs.Glob(embedded, "harness/*.go")
 	if err != nil {
 		return "", nil, err
 	}
+	cfiles, err := fs.Glob(embedded, "harness/swcontext/*.go")
+	if err != nil {
+		return "", nil, err
+	}
+	hfiles = append(hfiles, cfiles...)
 	for _, name := range hfiles {
 		if strings.HasSuffix(name, "_test.go") {
 			continue
@@ -157,7 +173,8 @@ func (r *Runner) build(ctx context.Context, file string, src []byte) (string, *E
 		if err != nil {
 			return "", nil, err
 		}
-		files["internal/"+name] = b
+		// The harness is copied into the build's module.
+		files["internal/"+name] = bytes.ReplaceAll(b, []byte(`"signalwire/runner/harness"`), []byte(`"`+buildModule+`/internal/harness"`))
 	}
 	for name, b := range files {
 		p := filepath.Join(dir, filepath.FromSlash(name))
@@ -191,6 +208,69 @@ func (r *Runner) build(ctx context.Context, file string, src []byte) (string, *E
 	return bin, nil, nil
 }
 
+// instrument rewrites the copy of an example that is built, so that the
+// trace sees its contexts and goroutines: import "context" becomes the
+// recording wrapper of the context package, and "go f(x)" becomes
+// "go signalwireGo(LINE, f)(x)". Line directives (/*line file:L:C*/) after
+// each insertion keep every position the compiler and the runtime report
+// exactly as in the original file.
+func instrument(base string, src []byte) []byte {
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, base, src, parser.SkipObjectResolution)
+	if err != nil {
+		return src // the compiler reports it, at the right place
+	}
+	type edit struct {
+		at, end int // replace src[at:end]
+		text    string
+	}
+	var edits []edit
+	lineDirective := func(p token.Pos) string {
+		pos := fset.Position(p)
+		return fmt.Sprintf("/*line %s/%s:%d:%d*/", buildModule, base, pos.Line, pos.Column)
+	}
+	for _, imp := range f.Imports {
+		if imp.Path.Value == `"context"` {
+			at := fset.Position(imp.Path.Pos()).Offset
+			edits = append(edits, edit{at, at + len(imp.Path.Value), strconv.Quote(tracedContext) + lineDirective(imp.Path.End())})
+		}
+	}
+	ast.Inspect(f, func(n ast.Node) bool {
+		g, ok := n.(*ast.GoStmt)
+		if !ok {
+			return true
+		}
+		if id, ok := ast.Unparen(g.Call.Fun).(*ast.Ident); ok && builtins[id.Name] {
+			return true
+		}
+		fun := g.Call.Fun
+		at := fset.Position(fun.Pos()).Offset
+		end := fset.Position(fun.End()).Offset
+		line := fset.Position(g.Pos()).Line
+		edits = append(edits,
+			edit{at, at, fmt.Sprintf("signalwireGo(%d, %s", line, lineDirective(fun.Pos()))},
+			edit{end, end, ")" + lineDirective(fun.End())})
+		return true
+	})
+	if len(edits) == 0 {
+		return src
+	}
+	sort.SliceStable(edits, func(i, j int) bool { return edits[i].at > edits[j].at })
+	out := append([]byte(nil), src...)
+	for _, e := range edits {
+		out = append(out[:e.at], append([]byte(e.text), out[e.end:]...)...)
+	}
+	return out
+}
+
+// builtins cannot be passed as values, so go statements calling them are
+// left alone.
+var builtins = map[string]bool{
+	"append": true, "cap": true, "clear": true, "close": true, "complex": true, "copy": true,
+	"delete": true, "imag": true, "len": true, "make": true, "max": true, "min": true, "new": true,
+	"panic": true, "print": true, "println": true, "real": true, "recover": true,
+}
+
 // dropBuildConstraints blanks //go:build and // +build lines above the
 // package clause (keeping line numbers), so that an example kept out of
 // `go vet ./...` with //go:build ignore still builds.
@@ -215,12 +295,14 @@ func compileError(file, base, stderr string) *Error {
 	e := &Error{Kind: KindCompile, File: file}
 	for _, line := range strings.Split(stderr, "\n") {
 		m := compileLineRE.FindStringSubmatch(line)
-		if m == nil || m[1] != base {
+		// Positions after a line directive name the file as the runtime
+		// sees it.
+		if m == nil || strings.TrimPrefix(m[1], buildModule+"/") != base {
 			continue
 		}
 		l, _ := strconv.Atoi(m[2])
 		c, _ := strconv.Atoi(m[3])
-		e.Diagnostics = append(e.Diagnostics, harness.Diagnostic{Line: l, Col: c, Msg: m[4]})
+		e.Diagnostics = append(e.Diagnostics, harness.Diagnostic{Line: l, Col: c, Msg: untrace(m[4])})
 	}
 	if len(e.Diagnostics) == 0 {
 		return nil
@@ -228,6 +310,13 @@ func compileError(file, base, stderr string) *Error {
 	d := e.Diagnostics[0]
 	e.Line, e.Col, e.Msg = d.Line, d.Col, d.Msg
 	return e
+}
+
+// untrace names the context package as the example wrote it in a message
+// of the compiler about the traced copy.
+func untrace(msg string) string {
+	msg = strings.ReplaceAll(msg, `"`+tracedContext+`".`, "context.")
+	return strings.ReplaceAll(msg, tracedContext, "context")
 }
 
 // runCompiled builds and runs the example as a Go binary.
@@ -243,6 +332,7 @@ func (r *Runner) runCompiled(ctx context.Context, file string, src []byte, o Opt
 		path: bin,
 		cfg:  o.harnessConfig(buildModule + "/" + filepath.Base(file)),
 	}
+	c.cfg.Trace = !o.NoTrace
 	if o.GOMAXPROCS > 0 {
 		c.env = append(c.env, "GOMAXPROCS="+strconv.Itoa(o.GOMAXPROCS))
 	}

@@ -20,6 +20,7 @@ import (
 	"github.com/traefik/yaegi/stdlib"
 
 	"signalwire/runner/harness"
+	swcontext "signalwire/runner/harness/swcontext"
 )
 
 // childEnv makes a binary that links this package act as the interpreter's
@@ -46,6 +47,7 @@ func (r *Runner) runInterp(ctx context.Context, file string, src []byte, o Optio
 		extra: src,
 		cfg:   o.harnessConfig(shortName(file)),
 	}
+	c.cfg.Trace = !o.NoTrace
 	if o.GOMAXPROCS > 0 {
 		c.env = append(c.env, "GOMAXPROCS="+strconv.Itoa(o.GOMAXPROCS))
 	}
@@ -170,6 +172,21 @@ func exits(w io.Writer) interp.Exports {
 		},
 		// yaegi's sandbox turns os.Exit into a panic.
 		"os/os": {"Exit": reflect.ValueOf(os.Exit)},
+		// The recording wrapper of the context package; it cannot tell
+		// the example's lines under the interpreter.
+		"context/context": {
+			"AfterFunc":         reflect.ValueOf(swcontext.AfterFunc),
+			"Background":        reflect.ValueOf(swcontext.Background),
+			"TODO":              reflect.ValueOf(swcontext.TODO),
+			"WithCancel":        reflect.ValueOf(swcontext.WithCancel),
+			"WithCancelCause":   reflect.ValueOf(swcontext.WithCancelCause),
+			"WithDeadline":      reflect.ValueOf(swcontext.WithDeadline),
+			"WithDeadlineCause": reflect.ValueOf(swcontext.WithDeadlineCause),
+			"WithTimeout":       reflect.ValueOf(swcontext.WithTimeout),
+			"WithTimeoutCause":  reflect.ValueOf(swcontext.WithTimeoutCause),
+			"WithValue":         reflect.ValueOf(swcontext.WithValue),
+			"WithoutCancel":     reflect.ValueOf(swcontext.WithoutCancel),
+		},
 	}
 }
 

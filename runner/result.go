@@ -1,10 +1,8 @@
 package runner
 
 import (
-	"encoding/json"
 	"fmt"
 	"strings"
-	"time"
 
 	"signalwire/runner/harness"
 )
@@ -26,23 +24,7 @@ type Chunk struct {
 }
 
 // Duration is a time.Duration that reads and writes JSON as "500ms".
-type Duration time.Duration
-
-func (d Duration) String() string { return time.Duration(d).String() }
-
-// MarshalJSON writes d as a string.
-func (d Duration) MarshalJSON() ([]byte, error) { return json.Marshal(d.String()) }
-
-// UnmarshalJSON reads a string written by MarshalJSON.
-func (d *Duration) UnmarshalJSON(b []byte) error {
-	var s string
-	if err := json.Unmarshal(b, &s); err != nil {
-		return err
-	}
-	v, err := time.ParseDuration(s)
-	*d = Duration(v)
-	return err
-}
+type Duration = harness.Duration
 
 // Leak is a goroutine left behind when main returned. Lines are the
 // example's; zero means unknown (the interpreter does not know them).

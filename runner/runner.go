@@ -124,6 +124,7 @@ type Options struct {
 	OutputLimit int           // bytes of stdout and stderr together
 	MemoryLimit int64         // bytes
 	GOMAXPROCS  int           // 0 leaves the runtime's default
+	NoTrace     bool          // do not record the trace of contexts and goroutines
 }
 
 func (o Options) withDefaults() Options {
@@ -260,7 +261,7 @@ func (r *Runner) runBoth(ctx context.Context, file string, src []byte, o Options
 	return res, nil
 }
 
-//go:embed *.go harness/*.go overlay/*
+//go:embed *.go harness/*.go harness/swcontext/*.go overlay/*
 var embedded embed.FS
 
 var (

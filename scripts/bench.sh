@@ -45,6 +45,8 @@ END {
     target("compiled after an edit / go run after the same edit", sprintf("%.2f", median("BenchmarkRunGoAfterEdit") / median("BenchmarkGoRunAfterEdit")), 1.3)
   if (n["BenchmarkRunCached"]) target("cached repeat run (ms)", sprintf("%.3f", median("BenchmarkRunCached") / 1e6), 5)
   if (n["BenchmarkVirtualTwoSecondsYaegi"]) target("2 s of virtual time under yaegi, wall (ms)", sprintf("%.2f", median("BenchmarkVirtualTwoSecondsYaegi") / 1e6), 50)
+  if (n["BenchmarkRunGoTraced"] && n["BenchmarkRunGoUntraced"])
+    printf "  %-52s %12.2f\n", "ratio traced / untraced run (trace recording cost)", median("BenchmarkRunGoTraced") / median("BenchmarkRunGoUntraced")
   if (n["BenchmarkRunGo"] && n["BenchmarkRunYaegi"])
     printf "  %-52s %12.2f\n", "ratio compiled run (binary cached) / yaegi run", median("BenchmarkRunGo") / median("BenchmarkRunYaegi")
 }' "$out"

@@ -64,6 +64,8 @@ type Config struct {
 	// File is the example's file as it appears in stack traces
 	// (a suffix match: "main.go" matches "/tmp/x/main.go").
 	File string `json:"file"`
+	// Trace records contexts and goroutines (virtual clock only).
+	Trace bool `json:"trace,omitempty"`
 }
 
 // Exit codes of the child process when it ends the run itself.
@@ -82,6 +84,9 @@ func Main(program func()) {
 		os.Exit(ExitLimit)
 	}
 	h := &harness{cfg: cfg, w: fw}
+	if cfg.Trace && !cfg.Realtime {
+		rec = newRecorder(cfg.File)
+	}
 	if cfg.Memory > 0 {
 		debug.SetMemoryLimit(cfg.Memory)
 	}
@@ -186,6 +191,11 @@ func (h *harness) body(program func()) {
 	h.start = time.Now()
 	h.self = goroutineID()
 	h.mu.Unlock()
+	if rec != nil {
+		rec.mu.Lock()
+		rec.start = h.start
+		rec.mu.Unlock()
+	}
 	budget := time.AfterFunc(h.cfg.Budget, func() {
 		h.finish(Report{
 			Outcome: OutcomeBudget,
@@ -359,6 +369,15 @@ func networkMessage(g Leak) string {
 // finish writes the report and exits. The first caller wins.
 func (h *harness) finish(r Report, code int) {
 	h.once.Do(func() {
+		if rec != nil {
+			end := r.Elapsed
+			switch r.Outcome {
+			case OutcomeReturned, OutcomePanic, OutcomeBudget:
+			default:
+				end = -1 // the watchdog, outside the bubble, cannot read virtual time
+			}
+			r.Trace = rec.snapshot(end, r.Leaks)
+		}
 		h.w.Report(r)
 		os.Exit(code)
 	})

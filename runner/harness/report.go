@@ -36,6 +36,9 @@ type Report struct {
 	Blocked []Leak `json:"blocked,omitempty"`
 	// Diagnostics are the interpreter's compile errors.
 	Diagnostics []Diagnostic `json:"diagnostics,omitempty"`
+	// Trace is what the program did with contexts and goroutines, when
+	// the run was traced.
+	Trace *Trace `json:"trace,omitempty"`
 }
 
 // Panic is a panic with the example lines of its stack, innermost first.
@@ -56,6 +59,8 @@ type Leak struct {
 	// CreatedLine is the example's line of the go statement that started
 	// it (0 when unknown).
 	CreatedLine int `json:"created_line,omitempty"`
+	// ID is the runtime's goroutine number, used only inside the child.
+	ID int `json:"-"`
 }
 
 // Diagnostic is a compile error at a position of the example.

@@ -125,7 +125,7 @@ func (g *Goroutine) example(file string) bool {
 
 // leak describes g in terms of the example's lines.
 func (g *Goroutine) leak(file string) Leak {
-	l := Leak{State: g.State}
+	l := Leak{State: g.State, ID: g.ID}
 	for _, f := range g.Frames {
 		if matchFile(f.File, file) {
 			l.Line = f.Line

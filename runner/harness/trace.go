@@ -1,0 +1,431 @@
+package harness
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Duration is a time.Duration that reads and writes JSON as "500ms".
+type Duration time.Duration
+
+func (d Duration) String() string { return time.Duration(d).String() }
+
+// MarshalJSON writes d as a string.
+func (d Duration) MarshalJSON() ([]byte, error) { return json.Marshal(d.String()) }
+
+// UnmarshalJSON reads a string written by MarshalJSON.
+func (d *Duration) UnmarshalJSON(b []byte) error {
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return err
+	}
+	v, err := time.ParseDuration(s)
+	*d = Duration(v)
+	return err
+}
+
+// Trace is what an example did with contexts and goroutines, recorded while
+// it ran. Times are offsets from the start of main, in virtual time under the
+// virtual clock, so a trace is deterministic. IDs are small integers in
+// creation order, so that the same program gives the same trace.
+type Trace struct {
+	Contexts   []TraceContext   `json:"contexts,omitempty"`
+	Goroutines []TraceGoroutine `json:"goroutines,omitempty"`
+	// AfterFuncs are the functions registered with context.AfterFunc.
+	AfterFuncs []TraceAfterFunc `json:"afterfuncs,omitempty"`
+	// End is when main returned (or the run stopped).
+	End Duration `json:"end"`
+}
+
+// TraceContext is one context the program derived.
+type TraceContext struct {
+	ID int `json:"id"`
+	// Parent is the ID of the context it was derived from; 0 for a root
+	// (Background, TODO) or a parent the trace did not see (such as an
+	// HTTP request's context).
+	Parent int `json:"parent,omitempty"`
+	// Kind is the function that made it: "Background", "TODO",
+	// "WithCancel", "WithCancelCause", "WithTimeout", "WithTimeoutCause",
+	// "WithDeadline", "WithDeadlineCause", "WithValue", "WithoutCancel",
+	// "NotifyContext".
+	Kind string `json:"kind"`
+	// Line is the example's line that made it; 0 when unknown.
+	Line int `json:"line,omitempty"`
+	// Created is when it was made.
+	Created Duration `json:"created"`
+	// Deadline is its deadline, as an offset from the start of main, for
+	// WithTimeout and WithDeadline.
+	Deadline *Duration `json:"deadline,omitempty"`
+	// Key is the type of a WithValue key ("main.userKey", "string") and,
+	// for a key of a basic type, its value ("string \"userID\"").
+	Key string `json:"key,omitempty"`
+	// Done is when its Done channel was closed; nil if never.
+	Done *Duration `json:"done,omitempty"`
+	// Reason says why it was cancelled: "cancel" (its cancel function was
+	// called), "deadline" (its own deadline passed), "parent" (the signal
+	// came from an ancestor), "signal" (NotifyContext's signal), or
+	// "stop" (NotifyContext's stop function).
+	Reason string `json:"reason,omitempty"`
+	// CancelLine is the example's line of the cancel call that cancelled
+	// it, for Reason "cancel".
+	CancelLine int `json:"cancel_line,omitempty"`
+	// Err and Cause are ctx.Err() and context.Cause(ctx) once done.
+	Err   string `json:"err,omitempty"`
+	Cause string `json:"cause,omitempty"`
+}
+
+// TraceGoroutine is one goroutine the example started with a go statement.
+type TraceGoroutine struct {
+	ID int `json:"id"`
+	// Func is the function it ran ("main.worker", "main.main.func1").
+	Func string `json:"func,omitempty"`
+	// Line is the go statement's line.
+	Line int `json:"line,omitempty"`
+	// Started and Ended are when it began and returned; Ended is nil if
+	// it never returned before main did.
+	Started Duration  `json:"started"`
+	Ended   *Duration `json:"ended,omitempty"`
+	// Leaked is set when it was still blocked after main returned; State
+	// is then what it was blocked on.
+	Leaked bool   `json:"leaked,omitempty"`
+	State  string `json:"state,omitempty"`
+}
+
+// TraceAfterFunc is a function registered with context.AfterFunc.
+type TraceAfterFunc struct {
+	Context int `json:"context"`
+	Line    int `json:"line,omitempty"`
+	// Registered, Ran and Stopped are when it was registered, when it
+	// started to run (nil if never) and when its stop function
+	// succeeded in preventing it (nil if never).
+	Registered Duration  `json:"registered"`
+	Ran        *Duration `json:"ran,omitempty"`
+	Stopped    *Duration `json:"stopped,omitempty"`
+}
+
+// The recorder of the current run; nil when the run is not traced.
+var rec *recorder
+
+// recorder collects a trace. It is safe for concurrent use.
+type recorder struct {
+	mu    sync.Mutex
+	start time.Time
+	file  string
+	ids   map[context.Context]int // context -> index in ctxs
+	ctxs  []*ctxRec
+	gos   []*goRec
+	afs   []*TraceAfterFunc
+}
+
+type ctxRec struct {
+	TraceContext
+	ctx      context.Context
+	parent   int // index in ctxs, -1 for none
+	deadline time.Time
+	byCall   bool // its own cancel function cancelled it
+}
+
+type goRec struct {
+	TraceGoroutine
+	goid int
+}
+
+func newRecorder(file string) *recorder {
+	return &recorder{file: file, ids: map[context.Context]int{}}
+}
+
+// since is the trace time of now.
+func (r *recorder) since() Duration {
+	if r.start.IsZero() {
+		return 0
+	}
+	return Duration(max(time.Since(r.start), 0))
+}
+
+// CallerLine returns the example's line skip frames above its caller, or 0
+// when that frame is not in the example's file.
+func CallerLine(skip int) int {
+	if rec == nil {
+		return 0
+	}
+	_, file, line, ok := runtime.Caller(skip + 1)
+	if !ok || !matchFile(file, rec.file) {
+		return 0
+	}
+	return line
+}
+
+// Tracing reports whether the current run records a trace.
+func Tracing() bool { return rec != nil }
+
+// RecordContext records a context made by kind from parent, made at the
+// example's line, and returns its trace index. key is the key of WithValue.
+func RecordContext(kind string, parent, ctx context.Context, line int, key any) int {
+	r := rec
+	if r == nil || ctx == nil || !reflect.TypeOf(ctx).Comparable() || parent != nil && !reflect.TypeOf(parent).Comparable() {
+		return -1 // a context type of the example's own that cannot be a map key
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if i, ok := r.ids[ctx]; ok {
+		return i // Background and TODO are one value each
+	}
+	p := -1
+	if parent != nil {
+		p = r.lookup(parent)
+	}
+	return r.add(kind, ctx, p, line, key)
+}
+
+// lookup returns the index of ctx, recording a context the trace did not
+// see being made (such as an HTTP request's) as "external".
+func (r *recorder) lookup(ctx context.Context) int {
+	if i, ok := r.ids[ctx]; ok {
+		return i
+	}
+	return r.add("external", ctx, -1, 0, nil)
+}
+
+func (r *recorder) add(kind string, ctx context.Context, parent, line int, key any) int {
+	c := &ctxRec{ctx: ctx, parent: parent}
+	c.Kind, c.Line, c.Created = kind, line, r.since()
+	if d, ok := ctx.Deadline(); ok {
+		c.deadline = d
+		off := Duration(max(d.Sub(r.start), 0))
+		c.Deadline = &off
+	}
+	if key != nil {
+		c.Key = keyString(key)
+	}
+	i := len(r.ctxs)
+	r.ctxs = append(r.ctxs, c)
+	r.ids[ctx] = i
+	if ctx.Done() != nil {
+		context.AfterFunc(ctx, func() { r.done(i) })
+	}
+	return i
+}
+
+func keyString(key any) string {
+	t := reflect.TypeOf(key)
+	switch t.Kind() {
+	case reflect.String:
+		return fmt.Sprintf("%s %q", t, key)
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return fmt.Sprintf("%s %v", t, key)
+	}
+	return t.String()
+}
+
+// done runs when the context's Done channel closes.
+func (r *recorder) done(i int) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	c := r.ctxs[i]
+	now := r.since()
+	c.Done = &now
+	if err := c.ctx.Err(); err != nil {
+		c.Err = err.Error()
+	}
+	if cause := context.Cause(c.ctx); cause != nil {
+		c.Cause = cause.Error()
+	}
+}
+
+// RecordCancel records a call of the cancel function of context i at the
+// example's line; cancelled says whether the call is what cancelled it.
+func RecordCancel(i, line int, cancelled bool) {
+	r := rec
+	if r == nil || i < 0 || !cancelled {
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	c := r.ctxs[i]
+	c.byCall, c.CancelLine = true, line
+}
+
+// RecordAfterFunc records a function registered with context.AfterFunc on
+// ctx and returns hooks that record its run and its successful stop.
+func RecordAfterFunc(ctx context.Context, line int) (ran, stopped func()) {
+	r := rec
+	if r == nil || ctx == nil || !reflect.TypeOf(ctx).Comparable() {
+		return func() {}, func() {}
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	af := &TraceAfterFunc{Context: r.lookup(ctx), Line: line, Registered: r.since()}
+	r.afs = append(r.afs, af)
+	mark := func(p **Duration) func() {
+		return func() {
+			r.mu.Lock()
+			defer r.mu.Unlock()
+			now := r.since()
+			*p = &now
+		}
+	}
+	return mark(&af.Ran), mark(&af.Stopped)
+}
+
+// Go wraps the function of a go statement at the example's line so that the
+// trace sees the goroutine start and end. The compiled engine rewrites
+// "go f(x)" as "go Go(line, f)(x)": f and x are still evaluated by the
+// goroutine that runs the go statement.
+func Go[F any](line int, f F) F {
+	r := rec
+	fv := reflect.ValueOf(f)
+	if r == nil || fv.Kind() != reflect.Func || fv.IsNil() {
+		return f
+	}
+	name := ""
+	if fn := runtime.FuncForPC(fv.Pointer()); fn != nil {
+		name = strings.TrimSuffix(fn.Name(), "-fm")
+	}
+	r.mu.Lock()
+	g := &goRec{}
+	g.Func, g.Line, g.Started = name, line, r.since()
+	r.gos = append(r.gos, g)
+	r.mu.Unlock()
+	variadic := fv.Type().IsVariadic()
+	wrapped := reflect.MakeFunc(fv.Type(), func(args []reflect.Value) []reflect.Value {
+		id := goroutineID()
+		r.mu.Lock()
+		g.goid = id
+		r.mu.Unlock()
+		defer func() {
+			r.mu.Lock()
+			now := r.since()
+			g.Ended = &now
+			r.mu.Unlock()
+		}()
+		if variadic {
+			return fv.CallSlice(args)
+		}
+		return fv.Call(args)
+	})
+	return wrapped.Interface().(F)
+}
+
+// snapshot returns the trace, with reasons worked out and IDs in a
+// canonical order, so that the same program gives the same trace whatever
+// the order in which its goroutines ran.
+func (r *recorder) snapshot(end time.Duration, leaks []Leak) *Trace {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if len(r.ctxs) == 0 && len(r.gos) == 0 {
+		return nil
+	}
+	if end < 0 {
+		end = r.latest()
+	}
+	t := &Trace{End: Duration(end)}
+	for _, c := range r.ctxs {
+		c.Reason = ""
+		if c.Done == nil {
+			continue
+		}
+		switch {
+		case c.byCall:
+			c.Reason = "cancel"
+		case c.parent >= 0 && r.ctxs[c.parent].Done != nil && *r.ctxs[c.parent].Done <= *c.Done:
+			c.Reason = "parent"
+		case !c.deadline.IsZero() && c.Deadline != nil && *c.Done >= *c.Deadline:
+			c.Reason = "deadline"
+		case c.parent >= 0:
+			c.Reason = "parent"
+		}
+	}
+	// Canonical order: by creation time, then line, kind and what happened
+	// to it; parents come first since they were made first.
+	order := make([]int, len(r.ctxs))
+	for i := range order {
+		order[i] = i
+	}
+	key := func(c *ctxRec) string {
+		done := "~"
+		if c.Done != nil {
+			done = fmt.Sprintf("%020d", int64(*c.Done))
+		}
+		return fmt.Sprintf("%020d %06d %s %s %s %s", int64(c.Created), c.Line, c.Kind, c.Key, done, c.Reason)
+	}
+	sort.SliceStable(order, func(a, b int) bool { return key(r.ctxs[order[a]]) < key(r.ctxs[order[b]]) })
+	newID := make([]int, len(r.ctxs))
+	for n, i := range order {
+		newID[i] = n + 1
+	}
+	for _, i := range order {
+		c := r.ctxs[i].TraceContext
+		c.ID = newID[i]
+		c.Parent = 0
+		if p := r.ctxs[i].parent; p >= 0 {
+			c.Parent = newID[p]
+		}
+		t.Contexts = append(t.Contexts, c)
+	}
+	leaked := map[int]Leak{}
+	for _, l := range leaks {
+		leaked[l.ID] = l
+	}
+	for _, g := range r.gos {
+		tg := g.TraceGoroutine
+		if l, ok := leaked[g.goid]; ok && g.goid != 0 && tg.Ended == nil {
+			tg.Leaked, tg.State = true, l.State
+		}
+		t.Goroutines = append(t.Goroutines, tg)
+	}
+	gkey := func(g TraceGoroutine) string {
+		ended := "~"
+		if g.Ended != nil {
+			ended = fmt.Sprintf("%020d", int64(*g.Ended))
+		}
+		return fmt.Sprintf("%020d %06d %s %s %v %s", int64(g.Started), g.Line, g.Func, ended, g.Leaked, g.State)
+	}
+	sort.SliceStable(t.Goroutines, func(a, b int) bool { return gkey(t.Goroutines[a]) < gkey(t.Goroutines[b]) })
+	for n := range t.Goroutines {
+		t.Goroutines[n].ID = n + 1
+	}
+	for _, af := range r.afs {
+		a := *af
+		if a.Context >= 0 {
+			a.Context = newID[a.Context]
+		}
+		t.AfterFuncs = append(t.AfterFuncs, a)
+	}
+	sort.SliceStable(t.AfterFuncs, func(a, b int) bool {
+		x, y := t.AfterFuncs[a], t.AfterFuncs[b]
+		if x.Registered != y.Registered {
+			return x.Registered < y.Registered
+		}
+		if x.Line != y.Line {
+			return x.Line < y.Line
+		}
+		return x.Context < y.Context
+	})
+	return t
+}
+
+// latest is the time of the last event recorded.
+func (r *recorder) latest() time.Duration {
+	var last Duration
+	for _, c := range r.ctxs {
+		last = max(last, c.Created)
+		if c.Done != nil {
+			last = max(last, *c.Done)
+		}
+	}
+	for _, g := range r.gos {
+		last = max(last, g.Started)
+		if g.Ended != nil {
+			last = max(last, *g.Ended)
+		}
+	}
+	return time.Duration(last)
+}
