@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # bench.sh: run the benchmarks COUNT times (default 5) and print the median
-# of each with the ratios against the baselines measured in the same run,
+# of each metric, the ratios against the baselines measured in the same run,
 # and the targets they are held to. The machines are shared and noisy: read
 # medians and ratios, not single runs.
 #
@@ -8,45 +8,69 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 count=${1:-5}
+cold=$(( count < 3 ? count : 3 ))
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 
-echo "# runner: $count runs each"
-go test -run '^$' -bench . -benchtime 10x -count "$count" ./runner/ | tee -a "$out" | grep -E '^Benchmark' >/dev/null || true
-if [ -d site ] && ls site/*_test.go >/dev/null 2>&1; then
-  echo "# site: $count runs each"
-  go test -run '^$' -bench . -count "$count" ./site/ >>"$out" 2>&1 || true
+step() { echo "# $1" >&2; shift; "$@" >>"$out" 2>&1 || { echo "failed: $*" >&2; tail -20 "$out" >&2; exit 1; }; }
+step "runner ($count runs)" go test -run '^$' -bench . -benchtime 10x -count "$count" ./runner/
+step "site ($count runs)" go test -run '^$' -bench . -count "$count" ./site/
+step "the book, warm ($count runs)" go test -run '^$' -bench 'BookRender|BookWarmBuild|CheckWarm' -benchtime 10x -count "$count" .
+step "the book, cold cache ($cold runs)" go test -run '^$' -bench 'BookColdBuild' -benchtime 1x -count "$cold" .
+if ls site/*serve*_test.go >/dev/null 2>&1 || ls site/*/*_test.go >/dev/null 2>&1; then
+  step "preview ($count runs)" go test -run '^$' -bench 'Preview|Serve|Reload' -count "$count" ./site/...
 fi
 
 awk '
 /^Benchmark/ {
   name = $1; sub(/-[0-9]+$/, "", name)
-  n[name]++; v[name, n[name]] = $3
+  for (i = 3; i < NF; i += 2) {
+    key = name SUBSEP $(i + 1)
+    if (!(key in n)) { keys[++nk] = key }
+    n[key]++; v[key, n[key]] = $i
+  }
 }
-function median(name,   i, j, k, t, a, c) {
-  c = n[name]
-  for (i = 1; i <= c; i++) a[i] = v[name, i]
+function median(name, unit,   key, i, j, t, a, c) {
+  key = name SUBSEP unit
+  c = n[key]
+  if (!c) return -1
+  for (i = 1; i <= c; i++) a[i] = v[key, i]
   for (i = 1; i <= c; i++) for (j = i + 1; j <= c; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
   if (c % 2) return a[(c + 1) / 2]
   return (a[c / 2] + a[c / 2 + 1]) / 2
 }
 function ms(x) { return sprintf("%.3f ms", x / 1e6) }
-function target(label, value, limit, unit) {
-  printf "  %-52s %12s   target <= %s %s\n", label, value, limit, (value + 0 <= limit + 0 ? "ok" : "MISSED")
+function target(label, value, limit) {
+  if (value < 0) return
+  printf "  %-58s %10.3f   target <= %-6s %s\n", label, value, limit, (value <= limit ? "ok" : "MISSED")
+}
+function ratio(label, a, b) {
+  if (a < 0 || b <= 0) return
+  printf "  %-58s %10.2f\n", label, a / b
 }
 END {
-  printf "%-44s %14s\n", "benchmark (median)", "time/op"
-  for (name in n) printf "%-44s %14s\n", name, ms(median(name)) | "sort"
-  close("sort")
+  printf "%-44s %-12s %14s\n", "benchmark", "metric", "median"
+  for (k = 1; k <= nk; k++) {
+    split(keys[k], p, SUBSEP)
+    if (p[2] !~ /^ns\//) continue
+    printf "%-44s %-12s %14s\n", p[1], p[2], ms(median(p[1], p[2]))
+  }
   print ""
-  print "targets:"
-  if (n["BenchmarkRunYaegi"]) target("yaegi run, child included (ms)", sprintf("%.2f", median("BenchmarkRunYaegi") / 1e6), 20)
-  if (n["BenchmarkRunGoAfterEdit"] && n["BenchmarkGoRunAfterEdit"])
-    target("compiled after an edit / go run after the same edit", sprintf("%.2f", median("BenchmarkRunGoAfterEdit") / median("BenchmarkGoRunAfterEdit")), 1.3)
-  if (n["BenchmarkRunCached"]) target("cached repeat run (ms)", sprintf("%.3f", median("BenchmarkRunCached") / 1e6), 5)
-  if (n["BenchmarkVirtualTwoSecondsYaegi"]) target("2 s of virtual time under yaegi, wall (ms)", sprintf("%.2f", median("BenchmarkVirtualTwoSecondsYaegi") / 1e6), 50)
-  if (n["BenchmarkRunGoTraced"] && n["BenchmarkRunGoUntraced"])
-    printf "  %-52s %12.2f\n", "ratio traced / untraced run (trace recording cost)", median("BenchmarkRunGoTraced") / median("BenchmarkRunGoUntraced")
-  if (n["BenchmarkRunGo"] && n["BenchmarkRunYaegi"])
-    printf "  %-52s %12.2f\n", "ratio compiled run (binary cached) / yaegi run", median("BenchmarkRunGo") / median("BenchmarkRunYaegi")
+  print "targets (milliseconds unless said):"
+  target("runner: yaegi run, child included", median("BenchmarkRunYaegi", "ns/op") / 1e6, 20)
+  if (median("BenchmarkGoRunAfterEdit", "ns/op") > 0)
+    target("runner: compiled after an edit / go run after it (ratio)", median("BenchmarkRunGoAfterEdit", "ns/op") / median("BenchmarkGoRunAfterEdit", "ns/op"), 1.3)
+  target("runner: cached repeat run", median("BenchmarkRunCached", "ns/op") / 1e6, 5)
+  target("runner: 2 s of virtual time under yaegi, wall", median("BenchmarkVirtualTwoSecondsYaegi", "ns/op") / 1e6, 50)
+  target("site: rendering, per page (100 generated chapters)", median("BenchmarkRender", "ns/page") / 1e6, 2)
+  target("book: warm rebuild, whole book", median("BenchmarkBookWarmBuild", "ns/op") / 1e6, 150)
+  target("book: check with a warm cache, whole book", median("BenchmarkCheckWarm", "ns/op") / 1e6, 2000)
+  print ""
+  print "ratios, measured in the same run:"
+  ratio("runner: compiled (binary cached) / yaegi", median("BenchmarkRunGo", "ns/op"), median("BenchmarkRunYaegi", "ns/op"))
+  ratio("runner: traced / untraced run (cost of the trace)", median("BenchmarkRunGoTraced", "ns/op"), median("BenchmarkRunGoUntraced", "ns/op"))
+  ratio("book: warm rebuild / rendering alone", median("BenchmarkBookWarmBuild", "ns/op"), median("BenchmarkBookRender", "ns/op"))
+  ratio("book: cold build / rendering alone", median("BenchmarkBookColdBuild", "ns/op"), median("BenchmarkBookRender", "ns/op"))
+  c = median("BenchmarkBookColdBuild", "ns/example")
+  if (c > 0) printf "  %-58s %10.1f ms\n", "book: cold build, per example (compile + run, 2 engines)", c / 1e6
 }' "$out"

@@ -1,0 +1,112 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"testing"
+
+	"signalwire/check"
+	"signalwire/runner"
+	"signalwire/site"
+)
+
+// Benchmarks of the real book. scripts/bench.sh prints their medians and
+// ratios: a warm rebuild and a cold build against rendering alone.
+
+// BenchmarkBookRender: load and render the book with no example run.
+func BenchmarkBookRender(b *testing.B) {
+	fsys := os.DirFS(".")
+	var pages int
+	for b.Loop() {
+		s := &site.Site{}
+		book, err := s.Load(fsys)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := s.Render(book, nil); err != nil {
+			b.Fatal(err)
+		}
+		pages = len(book.Chapters)
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(pages), "ns/page")
+}
+
+// BenchmarkBookWarmBuild: load, run (every result cached), verify and
+// render the book: a rebuild with nothing changed.
+func BenchmarkBookWarmBuild(b *testing.B) {
+	r := &runner.Runner{}
+	ctx := context.Background()
+	build := func() int {
+		s := &site.Site{Runner: r}
+		book, err := s.Load(os.DirFS("."))
+		if err != nil {
+			b.Fatal(err)
+		}
+		results, err := s.Run(ctx, book)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := site.Verify(book, results); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := s.Render(book, results); err != nil {
+			b.Fatal(err)
+		}
+		return len(book.Chapters)
+	}
+	pages := build() // warm the cache
+	for b.Loop() {
+		build()
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(pages), "ns/page")
+}
+
+// BenchmarkBookColdBuild: the same with an empty runner cache, so that
+// every example is compiled and run (Go's own build cache stays warm).
+func BenchmarkBookColdBuild(b *testing.B) {
+	ctx := context.Background()
+	var examples int
+	for b.Loop() {
+		b.StopTimer()
+		dir, err := os.MkdirTemp("", "signalwire-bench-")
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		s := &site.Site{Runner: &runner.Runner{CacheDir: dir}}
+		book, err := s.Load(os.DirFS("."))
+		if err != nil {
+			b.Fatal(err)
+		}
+		results, err := s.Run(ctx, book)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := s.Render(book, results); err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		os.RemoveAll(dir)
+		b.StartTimer()
+		examples = len(book.Examples)
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(examples), "ns/example")
+}
+
+// BenchmarkCheckWarm: `signalwire check` of the whole book with every run
+// and go vet finding cached.
+func BenchmarkCheckWarm(b *testing.B) {
+	r := &runner.Runner{}
+	c := &check.Checker{Root: ".", Site: &site.Site{Runner: r}, CacheDir: r.CacheRoot()}
+	var out bytes.Buffer
+	c.Out = &out
+	if err := c.Check(context.Background()); err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if err := c.Check(context.Background()); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
