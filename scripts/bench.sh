@@ -71,6 +71,9 @@ END {
   ratio("runner: traced / untraced run (cost of the trace)", median("BenchmarkRunGoTraced", "ns/op"), median("BenchmarkRunGoUntraced", "ns/op"))
   ratio("book: warm rebuild / rendering alone", median("BenchmarkBookWarmBuild", "ns/op"), median("BenchmarkBookRender", "ns/op"))
   ratio("book: cold build / rendering alone", median("BenchmarkBookColdBuild", "ns/op"), median("BenchmarkBookRender", "ns/op"))
+  s10 = median("BenchmarkLoadRenderScaling/chapters=10", "ns/page")
+  s400 = median("BenchmarkLoadRenderScaling/chapters=400", "ns/page")
+  if (s10 > 0 && s400 > 0) printf "  %-58s %10.2f\n", "site: cost per page, 400 chapters / 10 chapters (1 = linear)", s400 / s10
   c = median("BenchmarkBookColdBuild", "ns/example")
   if (c > 0) printf "  %-58s %10.1f ms\n", "book: cold build, per example (compile + run, 2 engines)", c / 1e6
 }' "$out"

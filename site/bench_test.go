@@ -81,3 +81,24 @@ func BenchmarkLoadRender(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*benchChapters), "ns/page")
 }
+
+// BenchmarkLoadRenderScaling builds generated books of growing size: a
+// steady ns/page shows that the cost grows linearly with the pages.
+func BenchmarkLoadRenderScaling(b *testing.B) {
+	for _, n := range []int{10, 100, 400} {
+		b.Run(fmt.Sprintf("chapters=%d", n), func(b *testing.B) {
+			fsys := benchBook(n)
+			s := &Site{}
+			for b.Loop() {
+				book, err := s.Load(fsys)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if _, err := s.Render(book, nil); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/page")
+		})
+	}
+}
