@@ -30,7 +30,7 @@ type Directive struct {
 	Realtime     bool   // realtime: run on the real clock
 	Vet          string // vet=NAME: the go vet analyzer the example exists to show
 	Divergence   string // divergence="REASON": why the interpreter disagrees with the compiled program
-	HideDiagram  bool   // diagram=hide (reserved)
+	HideDiagram  bool   // diagram=hide: no diagram of the run's contexts
 
 	start, end *regexp.Regexp // the compiled address; end is nil for a single line
 }
@@ -103,7 +103,9 @@ func isDirective(line []byte) bool {
 //	divergence="REASON"    the yaegi interpreter is known to disagree with
 //	                       the compiled program, for REASON; the compiled
 //	                       output stays the truth
-//	diagram=hide           reserved
+//	diagram=hide           do not draw the diagram of the run's contexts and
+//	                       goroutines under its output, where it adds
+//	                       nothing
 //
 // compile-error excludes panic, exit, leaks and realtime, since the program
 // never runs; panic excludes exit.

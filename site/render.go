@@ -87,6 +87,7 @@ type runView struct {
 	Realtime bool
 	Badges   []badge
 	Leaks    []runner.Leak
+	Diagram  template.HTML // drawn by Diagram; "" when nothing was recorded
 }
 
 type chunk struct {
@@ -263,6 +264,9 @@ func (s *Site) exampleView(u *Use, results *Results, highlighted map[*Example][]
 	}
 	if res := results.Result(u); res != nil && !u.Directive.HideOutput {
 		v.Run = newRunView(u.Directive, res)
+		if !u.Directive.HideDiagram {
+			v.Run.Diagram = Diagram(res.Trace, DiagramOptions{ID: u.ID + "-diagram", Title: "Contexts and goroutines of " + e.Name})
+		}
 	}
 	return v
 }

@@ -56,7 +56,10 @@
 // and what it printed, stderr marked apart from stdout, with the virtual
 // time it took and what the directive expected: an exit status, a panic,
 // leaked goroutines (with where each is blocked and where it started) or
-// compiler messages.
+// compiler messages. Under the output, when the run recorded a trace, a
+// diagram draws the tree of the contexts the program derived and a
+// timeline of when the signal reached each one and of its goroutines (see
+// [Diagram]), unless the directive says diagram=hide.
 //
 // The build fails, naming the directive's file and line, unless each
 // example did exactly what its directive says: a failure it does not
