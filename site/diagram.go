@@ -30,11 +30,11 @@ const DefaultDiagramTitle = "Contexts and goroutines of the run"
 // The geometry of a diagram, in viewBox units. Text is monospace so that
 // its width can be known without a font: a character is dgChar ems wide.
 const (
-	dgWidth    = 400.0 // the viewBox's width, unless the tree is deep
-	dgMinScale = 0.8   // the smallest scale on a narrow screen, so text stays legible; below it the wrapper scrolls
+	dgWidth    = 380.0 // the viewBox's width, unless the tree is deep
+	dgMinScale = 0.75  // the smallest scale on a narrow screen, so text stays legible; below it the wrapper scrolls
 	dgMaxScale = 1.1   // the largest on a wide one: labels as big as code
 	dgFont     = 13.0  // labels
-	dgSmall    = 11.0  // ticks, legend, notes
+	dgSmall    = 11.5  // ticks, legend, notes
 	dgChar     = 0.6   // width of a monospace character, in ems
 	dgLine     = 16.0  // height of a line of labels
 	dgRootX    = 12.0  // x of a root context's node
