@@ -1,0 +1,646 @@
+package site
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"html/template"
+	"io"
+	"io/fs"
+	"maps"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"signalwire/runner"
+)
+
+// previewWait is how long a rebuild waits for the interpreter's previews
+// of the examples it starts before it shows the pages without them. A
+// preview takes tens of milliseconds; one stuck in a loop must not hold up
+// the chapter around it.
+const previewWait = 2 * time.Second
+
+// live is the builder behind a Server: the book as last read, the runs of
+// its examples and the rendered site. Its methods run on one goroutine (see
+// loop); the runs it starts report back to it on done.
+type live struct {
+	site *Site
+	fsys fs.FS
+	log  io.Writer
+	// run runs the example of u on an engine; tests replace it.
+	run     func(ctx context.Context, u *Use, engine runner.Engine) (*runner.Result, error)
+	publish func(*snapshot)
+
+	ctx      context.Context // the server's; runs are cancelled with it
+	done     chan runDone
+	wg       sync.WaitGroup // the runs in flight
+	previews chan struct{}  // a slot for each interpreter run at once
+	verifies chan struct{}  // a slot for each verified run at once
+
+	book     *Book // the book last read without errors
+	loadErr  error // why the book on disk could not be read; nil when it could
+	runs     map[runKey]*liveRun
+	shown    int             // counter behind liveRun.version
+	rendered *siteRender     // the site last rendered from book
+	batches  []*batch        // rebuilds whose examples are still being verified
+	printed  string          // the problems last printed, to print them once
+	started  bool            // the first build is done
+	building time.Time       // when the first build started
+	verified map[*batch]bool // batches verified since the last report
+}
+
+// liveRun is the run of one example, for its current source: the
+// interpreter's preview, then the compiled engine's verified result.
+type liveRun struct {
+	key      runKey
+	use      *Use // the use it runs for, from the book that started it
+	src      []byte
+	preview  *runner.Result // the interpreter's; shown until verified lands
+	verified *runner.Result // both engines', compared: the truth
+	err      error          // the runner failed (not the example)
+	version  int            // changes whenever what the pages show changes
+	cancel   context.CancelFunc
+	batch    *batch
+}
+
+// result returns what the pages show for the run.
+func (r *liveRun) result() *runner.Result {
+	if r.verified != nil {
+		return r.verified
+	}
+	return r.preview
+}
+
+// settled reports whether the run is over: verified, or failed.
+func (r *liveRun) settled() bool { return r.verified != nil || r.err != nil }
+
+// batch is the examples one rebuild started, for its line in the log when
+// the last of them is verified.
+type batch struct {
+	what  string
+	start time.Time
+	runs  map[*liveRun]bool // not settled yet
+	names []string
+}
+
+// runDone is a finished run.
+type runDone struct {
+	run    *liveRun
+	engine runner.Engine
+	res    *runner.Result
+	err    error
+	wall   time.Duration
+}
+
+func newLive(ctx context.Context, s *Site, fsys fs.FS, log io.Writer, publish func(*snapshot)) *live {
+	workers := s.Workers
+	if workers <= 0 {
+		workers = runtime.NumCPU()
+	}
+	r := s.Runner
+	if r == nil {
+		r = &runner.Runner{}
+	}
+	l := &live{
+		site:     s,
+		fsys:     fsys,
+		log:      log,
+		publish:  publish,
+		ctx:      ctx,
+		done:     make(chan runDone),
+		previews: make(chan struct{}, workers),
+		verifies: make(chan struct{}, workers),
+		runs:     map[runKey]*liveRun{},
+	}
+	l.run = func(ctx context.Context, u *Use, engine runner.Engine) (*runner.Result, error) {
+		o := runOptions(u, s.Limits)
+		o.Engine = engine
+		return r.Run(ctx, u.Example.File, u.Example.Source, o)
+	}
+	return l
+}
+
+// loop rebuilds the site for each batch of changed files, and again as
+// runs finish, until ctx is done; then it cancels the runs in flight and
+// waits for them.
+func (l *live) loop(ctx context.Context, changes <-chan []string) {
+	defer l.wg.Wait()
+	defer l.cancelAll()
+	l.building = time.Now()
+	l.rebuild(nil)
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case paths := <-changes:
+			l.rebuild(paths)
+		case d := <-l.done:
+			changed := l.apply(d)
+			// Runs finishing together make one update.
+			for more := true; more; {
+				select {
+				case d := <-l.done:
+					changed = l.apply(d) || changed
+				default:
+					more = false
+				}
+			}
+			if changed {
+				l.update("", time.Time{}, nil)
+			}
+		}
+	}
+}
+
+func (l *live) cancelAll() {
+	for _, r := range l.runs {
+		r.cancel()
+	}
+}
+
+// rebuild reads the book again after the files in paths changed (nil for
+// the first build), starts runs for the examples whose source changed,
+// waits a little for their previews, and publishes the site.
+func (l *live) rebuild(paths []string) {
+	start := time.Now()
+	what := describeChange(paths)
+	book, err := l.site.Load(l.fsys)
+	l.loadErr = err
+	if err != nil {
+		l.update(what, start, nil)
+		return
+	}
+	l.book = book
+
+	// One run per distinct set of options, as for a build; a run whose
+	// source is unchanged keeps its result.
+	want := map[runKey]*Use{}
+	for _, u := range book.Uses() {
+		if _, ok := want[keyOf(u)]; !ok {
+			want[keyOf(u)] = u
+		}
+	}
+	for k, r := range l.runs {
+		if u, ok := want[k]; !ok || !bytes.Equal(u.Example.Source, r.src) {
+			r.cancel()
+			l.drop(r)
+			delete(l.runs, k)
+		}
+	}
+	var started []*liveRun
+	b := &batch{what: what, start: start, runs: map[*liveRun]bool{}}
+	for _, k := range slices.SortedFunc(maps.Keys(want), compareKeys) {
+		if l.runs[k] != nil {
+			l.runs[k].use = want[k]
+			continue
+		}
+		r := l.start(k, want[k], b)
+		started = append(started, r)
+	}
+	if len(started) > 0 {
+		l.batches = append(l.batches, b)
+		l.awaitPreviews(started)
+	}
+	l.update(what, start, started)
+}
+
+func compareKeys(a, b runKey) int {
+	if c := strings.Compare(a.name, b.name); c != 0 {
+		return c
+	}
+	switch {
+	case a.realtime == b.realtime:
+		return 0
+	case b.realtime:
+		return -1
+	}
+	return 1
+}
+
+// start starts the two runs of the example of u: the interpreter's
+// preview and the verified run of both engines.
+func (l *live) start(k runKey, u *Use, b *batch) *liveRun {
+	// The runs' context ends when the source changes again (drop) or the
+	// server stops (cancelAll), not here.
+	ctx, cancel := context.WithCancel(l.ctx)
+	r := &liveRun{key: k, use: u, src: u.Example.Source, cancel: cancel, batch: b}
+	l.runs[k] = r
+	b.runs[r] = true
+	b.names = append(b.names, k.name)
+	for _, e := range []struct {
+		engine runner.Engine
+		slots  chan struct{}
+	}{{runner.EngineYaegi, l.previews}, {runner.EngineBoth, l.verifies}} {
+		l.wg.Go(func() {
+			select {
+			case e.slots <- struct{}{}:
+			case <-ctx.Done():
+				return
+			}
+			t := time.Now()
+			res, err := l.run(ctx, u, e.engine)
+			<-e.slots
+			select {
+			case l.done <- runDone{run: r, engine: e.engine, res: res, err: err, wall: time.Since(t)}:
+			case <-ctx.Done():
+			}
+		})
+	}
+	return r
+}
+
+// drop forgets a run whose source changed or whose example is gone.
+func (l *live) drop(r *liveRun) {
+	if b := r.batch; b != nil {
+		delete(b.runs, r)
+		b.names = slices.DeleteFunc(b.names, func(n string) bool { return n == r.key.name })
+		if len(b.runs) == 0 {
+			l.batches = slices.DeleteFunc(l.batches, func(x *batch) bool { return x == b })
+		}
+	}
+}
+
+// awaitPreviews waits until each run has something to show, or previewWait.
+func (l *live) awaitPreviews(runs []*liveRun) {
+	timer := time.NewTimer(previewWait)
+	defer timer.Stop()
+	for {
+		if !slices.ContainsFunc(runs, func(r *liveRun) bool { return l.runs[r.key] == r && r.result() == nil && r.err == nil }) {
+			return
+		}
+		select {
+		case d := <-l.done:
+			l.apply(d)
+		case <-timer.C:
+			return
+		case <-l.ctx.Done():
+			return
+		}
+	}
+}
+
+// apply records a finished run, and reports whether pages change.
+func (l *live) apply(d runDone) bool {
+	r := d.run
+	if l.runs[r.key] != r {
+		return false // its source has changed since
+	}
+	switch {
+	case d.err != nil && errors.Is(d.err, context.Canceled):
+		return false
+	case d.engine == runner.EngineYaegi:
+		// A preview that failed to run at all is no preview; the verified
+		// run will say what is wrong.
+		if d.err != nil || r.settled() {
+			return false
+		}
+		r.preview = d.res
+	case d.err != nil:
+		r.err = d.err
+		r.cancel()
+		l.settle(r)
+	default:
+		r.verified = d.res
+		r.cancel() // the preview, if still running, is not needed
+		l.settle(r)
+	}
+	l.shown++
+	r.version = l.shown
+	return true
+}
+
+// settle notes that a run is over, and logs its batch when that was the
+// last of it.
+func (l *live) settle(r *liveRun) {
+	b := r.batch
+	if b == nil {
+		return
+	}
+	delete(b.runs, r)
+	if len(b.runs) > 0 {
+		return
+	}
+	l.batches = slices.DeleteFunc(l.batches, func(x *batch) bool { return x == b })
+	if l.verified == nil {
+		l.verified = map[*batch]bool{}
+	}
+	l.verified[b] = true // logged by the next update
+}
+
+// results returns what the pages show: each run's verified result, or its
+// preview.
+func (l *live) results() *Results {
+	res := &Results{runs: map[runKey]*runner.Result{}}
+	for k, r := range l.runs {
+		if x := r.result(); x != nil {
+			res.runs[k] = x
+		}
+	}
+	return res
+}
+
+// update verifies what has been verified, renders the pages whose inputs
+// changed, publishes the site and logs a line. what names the change that
+// led here, if any, start is when it was seen and started the runs it
+// started.
+func (l *live) update(what string, start time.Time, started []*liveRun) {
+	var problems []error
+	if l.loadErr != nil {
+		problems = append(problems, l.loadErr)
+	}
+	snap := &snapshot{stale: l.loadErr != nil && l.book != nil}
+	var pages []string
+	if l.book != nil {
+		results := l.results()
+		verified := l.book.Filter(func(u *Use) bool {
+			r := l.runs[keyOf(u)]
+			return r != nil && r.verified != nil
+		})
+		if err := Verify(verified, results); err != nil {
+			problems = append(problems, err)
+		}
+		for _, u := range l.book.Uses() {
+			if r := l.runs[keyOf(u)]; r != nil && r.err != nil {
+				problems = append(problems, &Error{File: u.File, Line: u.Line, Err: fmt.Errorf("example %q could not be run: %w", u.Example.Name, r.err)})
+			}
+		}
+		rendered, changed, err := l.site.renderLive(l.book, results, l.rendered, l.versions())
+		if err != nil {
+			problems = append(problems, err)
+		} else {
+			l.rendered, pages = rendered, changed
+		}
+		if l.rendered != nil {
+			snap.files = l.rendered.files
+			snap.marks = l.marks()
+		}
+	}
+	snap.problems = flatten(problems)
+	snap.seal()
+	l.publish(snap)
+	var verifying []string
+	for _, r := range started {
+		if !r.settled() {
+			verifying = append(verifying, r.key.name)
+		}
+	}
+	l.report(what, start, pages, verifying, snap.problems)
+}
+
+// versions returns, for each run, a number that changes whenever what its
+// pages show changes.
+func (l *live) versions() map[runKey]int {
+	v := map[runKey]int{}
+	for k, r := range l.runs {
+		v[k] = r.version
+	}
+	return v
+}
+
+// marks returns, by page, the examples showing an unverified preview and
+// those whose interpreter run disagrees with the compiled one.
+func (l *live) marks() map[string]*pageMarks {
+	m := map[string]*pageMarks{}
+	for _, c := range l.book.Chapters {
+		pm := &pageMarks{}
+		for _, u := range c.Uses {
+			r := l.runs[keyOf(u)]
+			switch {
+			case r == nil || r.err != nil:
+			case r.verified == nil:
+				pm.Pending = append(pm.Pending, u.ID)
+			case r.verified.Divergence != nil && u.Directive.Divergence == "":
+				pm.Divergent = append(pm.Divergent, u.ID)
+			}
+		}
+		if len(pm.Pending)+len(pm.Divergent) > 0 {
+			m[c.Page()] = pm
+		}
+	}
+	return m
+}
+
+// report writes the log's lines about an update: what was rebuilt after
+// a change, the examples verified since the last report, and the problems
+// when they changed.
+func (l *live) report(what string, start time.Time, pages, verifying []string, problems []problem) {
+	now := time.Now()
+	stamp := now.Format("15:04:05")
+	var buf strings.Builder
+	for _, p := range problems {
+		buf.WriteString(p.String())
+		buf.WriteByte('\n')
+	}
+	text := buf.String()
+	switch {
+	case !l.started && l.book != nil:
+		l.started = true
+		fmt.Fprintf(l.log, "%s built %s, %s in %s\n", stamp, count(len(l.book.Chapters), "chapter"), count(len(l.runs), "example"), roundDuration(now.Sub(l.building)))
+	case what == "":
+	case l.loadErr != nil:
+		fmt.Fprintf(l.log, "%s %s: the book cannot be read; the pages stay as they were (%s)\n", stamp, what, roundDuration(now.Sub(start)))
+	case len(pages) > 0 || len(verifying) > 0 || text != l.printed:
+		line := describePages(pages)
+		if len(verifying) > 0 {
+			line += ", with the interpreter's output; verifying " + strings.Join(verifying, ", ")
+		}
+		fmt.Fprintf(l.log, "%s %s: %s in %s\n", stamp, what, line, roundDuration(now.Sub(start)))
+	}
+	for _, b := range slices.SortedFunc(maps.Keys(l.verified), func(a, b *batch) int { return a.start.Compare(b.start) }) {
+		names := b.names
+		if len(names) > 3 {
+			names = []string{plural(len(names), "example")}
+		}
+		fmt.Fprintf(l.log, "%s verified %s in %s\n", stamp, strings.Join(names, ", "), roundDuration(now.Sub(b.start)))
+		delete(l.verified, b)
+	}
+	if text != l.printed {
+		if text == "" {
+			fmt.Fprintf(l.log, "%s fixed: no problems\n", stamp)
+		} else {
+			fmt.Fprintf(l.log, "%s %s:\n%s", stamp, plural(len(problems), "problem"), text)
+		}
+		l.printed = text
+	}
+}
+
+// count is plural with "no examples" for none, for the log.
+func count(n int, what string) string {
+	if n == 0 {
+		return "no " + what + "s"
+	}
+	return plural(n, what)
+}
+
+// describeChange names the files of a change for the log.
+func describeChange(paths []string) string {
+	switch len(paths) {
+	case 0:
+		return ""
+	case 1:
+		return paths[0]
+	}
+	return fmt.Sprintf("%s and %d more", paths[0], len(paths)-1)
+}
+
+func describePages(pages []string) string {
+	switch n := len(pages); {
+	case n == 0:
+		return "nothing to re-render"
+	case n <= 3:
+		return strings.Join(pages, ", ")
+	default:
+		return plural(n, "page")
+	}
+}
+
+// roundDuration rounds d for the log: "12ms", "1.4s".
+func roundDuration(d time.Duration) time.Duration {
+	if d < time.Second {
+		return d.Round(time.Millisecond)
+	}
+	return d.Round(100 * time.Millisecond)
+}
+
+// siteRender is a rendered site and what it was rendered from, so that the
+// next change re-renders only the pages whose inputs changed.
+type siteRender struct {
+	files  map[string][]byte
+	global [sha256.Size]byte            // what every page shows: the contents, the assets, ...
+	pages  map[string][sha256.Size]byte // a chapter's page: what it shows
+	base   page                         // the page fields every page shares
+	toc    []*tocEntry
+}
+
+// renderLive renders book as [Site.Render] does, re-rendering only the
+// chapter pages whose inputs differ from prev's (all of them when what
+// every page shows has changed), and returns the pages it rendered.
+// versions identify the results of the runs.
+func (s *Site) renderLive(book *Book, results *Results, prev *siteRender, versions map[runKey]int) (*siteRender, []string, error) {
+	s.init()
+	global := globalPrint(s.title(), book)
+	next := &siteRender{global: global, pages: map[string][sha256.Size]byte{}}
+	for _, c := range book.Chapters {
+		next.pages[c.Page()] = chapterPrint(c, versions)
+	}
+	var changed []string
+	if prev == nil || prev.global != global {
+		files, err := s.Render(book, results)
+		if err != nil {
+			return nil, nil, err
+		}
+		next.files = files
+		if next.base, next.toc, err = s.basePage(book); err != nil {
+			return nil, nil, err
+		}
+		for _, c := range book.Chapters {
+			changed = append(changed, c.Page())
+		}
+		return next, append(changed, "index.html", "404.html"), nil
+	}
+	next.files = maps.Clone(prev.files)
+	next.base, next.toc = prev.base, prev.toc
+	for _, e := range book.Examples {
+		next.files[e.File] = e.Source
+	}
+	highlighted := map[*Example][]template.HTML{}
+	for i, c := range book.Chapters {
+		if next.pages[c.Page()] == prev.pages[c.Page()] {
+			continue
+		}
+		b, err := s.renderChapter(next.base, next.toc, book, i, results, highlighted)
+		if err != nil {
+			return nil, nil, err
+		}
+		next.files[c.Page()] = b
+		changed = append(changed, c.Page())
+	}
+	return next, changed, nil
+}
+
+// basePage returns the fields every page shares and the table of contents,
+// as Render makes them.
+func (s *Site) basePage(book *Book) (page, []*tocEntry, error) {
+	assets, err := s.assets()
+	if err != nil {
+		return page{}, nil, err
+	}
+	urls := map[string]string{}
+	for name, b := range assets {
+		sum := sha256.Sum256(b)
+		urls[name] = "assets/" + name + "?v=" + hex.EncodeToString(sum[:4])
+	}
+	toc := make([]*tocEntry, len(book.Chapters))
+	for i, c := range book.Chapters {
+		toc[i] = &tocEntry{Page: c.Page(), Title: c.Meta.Title, Summary: c.Meta.Summary}
+	}
+	return page{Book: s.title(), Assets: urls, Chapters: toc}, toc, nil
+}
+
+// renderChapter renders the page of the i'th chapter as Render does.
+func (s *Site) renderChapter(base page, toc []*tocEntry, book *Book, i int, results *Results, highlighted map[*Example][]template.HTML) ([]byte, error) {
+	c := book.Chapters[i]
+	view, err := s.chapterView(c, results, highlighted)
+	if err != nil {
+		return nil, err
+	}
+	p := base
+	p.Title, p.Description, p.Chapter = c.Meta.Title, c.Meta.Summary, view
+	p.Chapters = make([]*tocEntry, len(toc))
+	for j, e := range toc {
+		e := *e
+		e.Current = i == j
+		p.Chapters[j] = &e
+	}
+	if i > 0 {
+		p.Prev = toc[i-1]
+	}
+	if i+1 < len(toc) {
+		p.Next = toc[i+1]
+	}
+	return s.execute("chapter", &p)
+}
+
+// globalPrint is a fingerprint of what every page of the site shows, or
+// what only a full render updates: the title, the contents, the number of
+// examples, the files copied from content/ and the examples there are.
+func globalPrint(title string, book *Book) [sha256.Size]byte {
+	h := sha256.New()
+	field := func(s string) { fmt.Fprintf(h, "%d:%s", len(s), s) }
+	field(title)
+	for _, c := range book.Chapters {
+		field(c.Page())
+		field(c.Meta.Title)
+		field(c.Meta.Summary)
+	}
+	field(fmt.Sprint(len(book.Uses())))
+	for _, name := range slices.Sorted(maps.Keys(book.Files)) {
+		field(name)
+		field(string(book.Files[name]))
+	}
+	for _, e := range book.Examples {
+		field(e.Name)
+	}
+	return [sha256.Size]byte(h.Sum(nil))
+}
+
+// chapterPrint is a fingerprint of what a chapter's page shows beyond what
+// globalPrint covers: its text, and its examples' sources and results.
+func chapterPrint(c *Chapter, versions map[runKey]int) [sha256.Size]byte {
+	h := sha256.New()
+	field := func(s string) { fmt.Fprintf(h, "%d:%s", len(s), s) }
+	field(c.File)
+	field(string(c.src))
+	for _, u := range c.Uses {
+		field(u.ID)
+		field(string(u.Example.Source))
+		field(fmt.Sprint(versions[keyOf(u)]))
+	}
+	return [sha256.Size]byte(h.Sum(nil))
+}
