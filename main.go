@@ -5,6 +5,7 @@
 //
 //	signalwire build [-o public] [-open]
 //	signalwire check [-update] [-run PATTERN]
+//	signalwire serve [-addr 127.0.0.1:8080] [-open]
 //	signalwire run [-engine both|go|yaegi] [-realtime] [-json] [-timeout D] FILE.go
 //
 // Run "signalwire help" for the list of commands.
@@ -19,6 +20,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -36,6 +38,7 @@ const usage = `usage: signalwire <command> [flags]
 Commands:
   build         build the book in content/ and examples/ into the site public/
   check         verify every example and the site; -update rewrites golden files
+  serve         preview the book on http://127.0.0.1:8080, rebuilt as it is edited
   run FILE.go   run one example under the virtual clock and print its output
 
 Run "signalwire <command> -h" for a command's flags.
@@ -66,6 +69,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		code, err = checkCmd(ctx, args[1:], stdout, stderr)
 	case "run":
 		code, err = runCmd(ctx, args[1:], stdout, stderr)
+	case "serve":
+		code, err = serveCmd(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
@@ -164,6 +169,60 @@ func checkCmd(ctx context.Context, args []string, stdout, stderr io.Writer) (int
 		return 1, nil
 	}
 	return 0, nil
+}
+
+// serveCmd previews the book in the current directory until ctx is done.
+func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) (int, error) {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: signalwire serve [-addr 127.0.0.1:8080] [-open]")
+		fs.PrintDefaults()
+	}
+	addr := fs.String("addr", "127.0.0.1:8080", "listen on `host:port`; only this machine can connect unless another host is named")
+	open := fs.Bool("open", false, "open the preview in a browser")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0, err
+		}
+		return 0, errUsage
+	}
+	if fs.NArg() != 0 {
+		fs.Usage()
+		return 0, errUsage
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return 0, err
+	}
+	url := "http://" + ln.Addr().String() + "/"
+	if a, ok := ln.Addr().(*net.TCPAddr); ok && a.IP.IsUnspecified() {
+		url = fmt.Sprintf("http://localhost:%d/", a.Port)
+		fmt.Fprintf(stderr, "signalwire serve: listening on every interface (%s): other machines can read the preview\n", ln.Addr())
+	}
+	fmt.Fprintf(stdout, "serving the book at %s (Ctrl-C to stop)\n", url)
+	srv := &site.Server{Site: &site.Site{Runner: &runner.Runner{}}, Dir: ".", Log: stderr}
+	// The browser opener ends with serve, if it has not already.
+	octx, ocancel := context.WithCancel(ctx)
+	defer ocancel()
+	var opened chan error
+	if *open {
+		if xdg, err := exec.LookPath("xdg-open"); err == nil {
+			cmd := exec.CommandContext(octx, xdg, url)
+			if err := cmd.Start(); err != nil {
+				fmt.Fprintf(stderr, "signalwire serve: opening a browser: %v\n", err)
+			} else {
+				opened = make(chan error, 1)
+				go func() { opened <- cmd.Wait() }()
+			}
+		}
+	}
+	err = srv.Serve(ctx, ln)
+	ocancel()
+	if opened != nil {
+		<-opened
+	}
+	return 0, err
 }
 
 func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) (int, error) {

@@ -2,14 +2,19 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"flag"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -57,6 +62,9 @@ func TestUsage(t *testing.T) {
 		{"run missing file", []string{"run", "testdata/missing.go"}, 1, "no such file"},
 		{"check bad pattern", []string{"check", "-run", "("}, 2, "bad -run pattern"},
 		{"build extra args", []string{"build", "x"}, 2, "usage: signalwire build"},
+		{"serve extra args", []string{"serve", "x"}, 2, "usage: signalwire serve"},
+		{"serve bad flag", []string{"serve", "-port", "80"}, 2, "flag provided but not defined: -port"},
+		{"serve bad address", []string{"serve", "-addr", "nowhere"}, 1, "missing port in address"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -103,6 +111,81 @@ func TestRunCommand(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestServeCommand previews a small book with the serve command, reads a
+// page and stops it as Ctrl-C would.
+func TestServeCommand(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "content"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	chapter := "---\ntitle: Only\nsummary: The only chapter.\n---\n\nNothing to run here.\n"
+	if err := os.WriteFile(filepath.Join(dir, "content", "01-only.md"), []byte(chapter), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(dir)
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	var stdout, stderr lockedBuffer
+	code := make(chan int, 1)
+	go func() { code <- run(ctx, []string{"serve", "-addr", "127.0.0.1:0"}, &stdout, &stderr) }()
+
+	addrRE := regexp.MustCompile(`serving the book at (http://127\.0\.0\.1:\d+/)`)
+	var url string
+	for deadline := time.Now().Add(10 * time.Second); url == ""; time.Sleep(10 * time.Millisecond) {
+		if m := addrRE.FindStringSubmatch(stdout.String()); m != nil {
+			url = m[1]
+		} else if time.Now().After(deadline) {
+			t.Fatalf("no address after 10s; stdout %q, stderr %q", stdout.String(), stderr.String())
+		}
+	}
+	var body []byte
+	for deadline := time.Now().Add(10 * time.Second); !bytes.Contains(body, []byte("Nothing to run here.")); time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the chapter is not served after 10s: %s", body)
+		}
+		resp, err := http.Get(url + "only.html")
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, err = io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	cancel()
+	select {
+	case c := <-code:
+		if c != 0 {
+			t.Errorf("exit %d; stderr %q", c, stderr.String())
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("serve did not stop 10s after its context was done")
+	}
+	if !strings.Contains(stderr.String(), "built 1 chapter, no examples") {
+		t.Errorf("stderr %q lacks the build line", stderr.String())
+	}
+}
+
+// lockedBuffer is a bytes.Buffer that one goroutine writes while another
+// reads.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
 
 // TestPages opens the committed book in headless Chromium at desktop and
