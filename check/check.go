@@ -192,6 +192,16 @@ func stability(book *site.Book, a, b *site.Results) []error {
 		if u.Directive.Unordered {
 			oa, ob = sortLines(oa), sortLines(ob)
 		}
+		if oa == ob && !u.Directive.HideDiagram && site.DiagramShown(ra.Trace) {
+			// The page draws the trace: it must be as stable as the output.
+			ta, tb := traceText(ra.Trace), traceText(rb.Trace)
+			if ta != tb {
+				errs = append(errs, &Error{File: u.File, Line: u.Line, Err: fmt.Errorf(
+					"example %q draws a different diagram on each run (GOMAXPROCS=1 and 2): its contexts are cancelled in an order that depends on scheduling; make it deterministic or add diagram=hide:\n%s",
+					u.Example.Name, strings.TrimSuffix(diff.Unified("GOMAXPROCS=1", "GOMAXPROCS=2", ta, tb), "\n"))})
+			}
+			continue
+		}
 		if oa != ob {
 			errs = append(errs, &Error{File: u.File, Line: u.Line, Err: fmt.Errorf(
 				"example %q is nondeterministic: two runs (GOMAXPROCS=1 and 2) differ; make its output independent of scheduling, or mark it unordered if only the order of lines varies:\n%s",
@@ -199,6 +209,15 @@ func stability(book *site.Book, a, b *site.Results) []error {
 		}
 	}
 	return errs
+}
+
+// traceText renders a trace one fact a line, for comparing and diffing.
+func traceText(t *runner.Trace) string {
+	b, err := json.MarshalIndent(t, "", "  ")
+	if err != nil {
+		return err.Error()
+	}
+	return string(b) + "\n"
 }
 
 // summary is what two runs of an example must agree on.

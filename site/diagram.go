@@ -990,3 +990,18 @@ func xmlEscape(s string) string {
 	}
 	return b.String()
 }
+
+// Limits of the diagram: a trace with more contexts or goroutines than
+// this (a loop that derives a context a thousand times) is not drawn, since
+// no reader could follow it.
+const (
+	maxDiagramContexts   = 40
+	maxDiagramGoroutines = 40
+)
+
+// DiagramShown reports whether a chapter page draws the diagram of t: it
+// recorded something, and not too much.
+func DiagramShown(t *runner.Trace) bool {
+	return t != nil && len(t.Contexts)+len(t.Goroutines) > 0 &&
+		len(t.Contexts) <= maxDiagramContexts && len(t.Goroutines) <= maxDiagramGoroutines
+}

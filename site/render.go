@@ -165,6 +165,11 @@ func (s *Site) Render(book *Book, results *Results) (map[string][]byte, error) {
 	if files["404.html"], err = s.execute("404", &notFound); err != nil {
 		return nil, err
 	}
+	// The site holds copies of the examples' programs. When the site is
+	// written inside a Go module (the book's public/), this file makes it a
+	// module of its own, so that "go vet ./..." and "go test ./..." of the
+	// book do not build the copies a second time.
+	files["go.mod"] = []byte("// The copies of the book's example programs, for readers to download.\nmodule site\n")
 	return files, nil
 }
 
@@ -264,7 +269,7 @@ func (s *Site) exampleView(u *Use, results *Results, highlighted map[*Example][]
 	}
 	if res := results.Result(u); res != nil && !u.Directive.HideOutput {
 		v.Run = newRunView(u.Directive, res)
-		if !u.Directive.HideDiagram {
+		if !u.Directive.HideDiagram && DiagramShown(res.Trace) {
 			v.Run.Diagram = Diagram(res.Trace, DiagramOptions{ID: u.ID + "-diagram", Title: "Contexts and goroutines of " + e.Name})
 		}
 	}

@@ -18,6 +18,7 @@
 //	404.html                  the page for a missing page
 //	assets/...                stylesheets (one per theme) and a small script
 //	examples/NAME/main.go     each example's program, which pages link to
+//	go.mod                    keeps those copies out of an enclosing Go module
 //
 // # Chapters
 //

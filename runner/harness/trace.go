@@ -129,7 +129,8 @@ type ctxRec struct {
 	ctx      context.Context
 	parent   int // index in ctxs, -1 for none
 	deadline time.Time
-	byCall   bool // its own cancel function cancelled it
+	cause    error // the cause given to WithTimeoutCause or WithDeadlineCause
+	byCall   bool  // its own cancel function cancelled it
 }
 
 type goRec struct {
@@ -240,6 +241,18 @@ func (r *recorder) done(i int) {
 	}
 }
 
+// RecordDeadlineCause records the cause a context made by
+// WithTimeoutCause or WithDeadlineCause gives when its deadline passes.
+func RecordDeadlineCause(i int, cause error) {
+	r := rec
+	if r == nil || i < 0 || cause == nil {
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.ctxs[i].cause = cause
+}
+
 // RecordCancel records a call of the cancel function of context i at the
 // example's line; cancelled says whether the call is what cancelled it.
 func RecordCancel(i, line int, cancelled bool) {
@@ -327,19 +340,35 @@ func (r *recorder) snapshot(end time.Duration, leaks []Leak) *Trace {
 		end = r.latest()
 	}
 	t := &Trace{End: Duration(end)}
+	// Why each context was cancelled. Events at the same virtual instant
+	// happen in an order that depends on scheduling (a deadline and the
+	// cancel call that follows the work it cut short; a parent and a
+	// child cancelled together), so ties are settled by a fixed order:
+	// the parent, then the context's own deadline, then its cancel call.
+	// The error and cause shown are the ones that reason implies.
 	for _, c := range r.ctxs {
 		c.Reason = ""
 		if c.Done == nil {
 			continue
 		}
+		var p *ctxRec
+		if c.parent >= 0 {
+			p = r.ctxs[c.parent]
+		}
 		switch {
+		case p != nil && p.Done != nil && *p.Done <= *c.Done:
+			c.Reason, c.CancelLine = "parent", 0
+			c.Err, c.Cause = p.Err, p.Cause
+		case c.Deadline != nil && *c.Done >= *c.Deadline:
+			c.Reason, c.CancelLine = "deadline", 0
+			c.Err = context.DeadlineExceeded.Error()
+			c.Cause = c.Err
+			if c.cause != nil {
+				c.Cause = c.cause.Error()
+			}
 		case c.byCall:
 			c.Reason = "cancel"
-		case c.parent >= 0 && r.ctxs[c.parent].Done != nil && *r.ctxs[c.parent].Done <= *c.Done:
-			c.Reason = "parent"
-		case !c.deadline.IsZero() && c.Deadline != nil && *c.Done >= *c.Deadline:
-			c.Reason = "deadline"
-		case c.parent >= 0:
+		case p != nil:
 			c.Reason = "parent"
 		}
 	}

@@ -47,7 +47,7 @@ func Cause(c Context) error { return std.Cause(c) }
 
 func WithCancel(parent Context) (Context, CancelFunc) {
 	ctx, cancel := std.WithCancel(parent)
-	return ctx, record("WithCancel", parent, ctx, cancel)
+	return ctx, record("WithCancel", parent, ctx, cancel, nil)
 }
 
 func WithCancelCause(parent Context) (Context, CancelCauseFunc) {
@@ -64,22 +64,22 @@ func WithCancelCause(parent Context) (Context, CancelCauseFunc) {
 
 func WithTimeout(parent Context, timeout time.Duration) (Context, CancelFunc) {
 	ctx, cancel := std.WithTimeout(parent, timeout)
-	return ctx, record("WithTimeout", parent, ctx, cancel)
+	return ctx, record("WithTimeout", parent, ctx, cancel, nil)
 }
 
 func WithTimeoutCause(parent Context, timeout time.Duration, cause error) (Context, CancelFunc) {
 	ctx, cancel := std.WithTimeoutCause(parent, timeout, cause)
-	return ctx, record("WithTimeoutCause", parent, ctx, cancel)
+	return ctx, record("WithTimeoutCause", parent, ctx, cancel, cause)
 }
 
 func WithDeadline(parent Context, d time.Time) (Context, CancelFunc) {
 	ctx, cancel := std.WithDeadline(parent, d)
-	return ctx, record("WithDeadline", parent, ctx, cancel)
+	return ctx, record("WithDeadline", parent, ctx, cancel, nil)
 }
 
 func WithDeadlineCause(parent Context, d time.Time, cause error) (Context, CancelFunc) {
 	ctx, cancel := std.WithDeadlineCause(parent, d, cause)
-	return ctx, record("WithDeadlineCause", parent, ctx, cancel)
+	return ctx, record("WithDeadlineCause", parent, ctx, cancel, cause)
 }
 
 func WithValue(parent Context, key, val any) Context {
@@ -113,8 +113,9 @@ func AfterFunc(ctx Context, f func()) (stop func() bool) {
 
 // record records a context made by kind, made two frames up, and wraps
 // its cancel function so the trace knows who cancelled it.
-func record(kind string, parent, ctx Context, cancel CancelFunc) CancelFunc {
+func record(kind string, parent, ctx Context, cancel CancelFunc, cause error) CancelFunc {
 	id := harness.RecordContext(kind, parent, ctx, harness.CallerLine(2), nil)
+	harness.RecordDeadlineCause(id, cause)
 	if !harness.Tracing() {
 		return cancel
 	}

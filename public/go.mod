@@ -1,0 +1,2 @@
+// The copies of the book's example programs, for readers to download.
+module site
