@@ -40,9 +40,12 @@ func init() { signalwireHarness.Main(main) }
 func signalwireGo[F any](line int, f F) F { return signalwireHarness.Go(line, f) }
 `
 
-// tracedContext is the import path that replaces "context" in the built
-// copy of an example.
-const tracedContext = buildModule + "/internal/harness/swcontext"
+// tracedContext and tracedSignal are the import paths that replace
+// "context" and "os/signal" in the built copy of an example.
+const (
+	tracedContext = buildModule + "/internal/harness/swcontext"
+	tracedSignal  = buildModule + "/internal/harness/swsignal"
+)
 
 // writePatch is inserted at the top of (*os.File).write.
 const writePatch = "\tif signalwireWrite(f, b) {\n\t\treturn len(b), nil\n\t}\n"
@@ -160,11 +163,13 @@ func (r *Runner) build(ctx context.Context, file string, src []byte) (string, *E
 	if err != nil {
 		return "", nil, err
 	}
-	cfiles, err := fs.Glob(embedded, "harness/swcontext/*.go")
-	if err != nil {
-		return "", nil, err
+	for _, wrapper := range []string{"harness/swcontext/*.go", "harness/swsignal/*.go"} {
+		files, err := fs.Glob(embedded, wrapper)
+		if err != nil {
+			return "", nil, err
+		}
+		hfiles = append(hfiles, files...)
 	}
-	hfiles = append(hfiles, cfiles...)
 	for _, name := range hfiles {
 		if strings.HasSuffix(name, "_test.go") {
 			continue
@@ -230,10 +235,17 @@ func instrument(base string, src []byte) []byte {
 		return fmt.Sprintf("/*line %s/%s:%d:%d*/", buildModule, base, pos.Line, pos.Column)
 	}
 	for _, imp := range f.Imports {
-		if imp.Path.Value == `"context"` {
-			at := fset.Position(imp.Path.Pos()).Offset
-			edits = append(edits, edit{at, at + len(imp.Path.Value), strconv.Quote(tracedContext) + lineDirective(imp.Path.End())})
+		var to string
+		switch imp.Path.Value {
+		case `"context"`:
+			to = tracedContext
+		case `"os/signal"`:
+			to = tracedSignal
+		default:
+			continue
 		}
+		at := fset.Position(imp.Path.Pos()).Offset
+		edits = append(edits, edit{at, at + len(imp.Path.Value), strconv.Quote(to) + lineDirective(imp.Path.End())})
 	}
 	ast.Inspect(f, func(n ast.Node) bool {
 		g, ok := n.(*ast.GoStmt)
@@ -316,7 +328,9 @@ func compileError(file, base, stderr string) *Error {
 // of the compiler about the traced copy.
 func untrace(msg string) string {
 	msg = strings.ReplaceAll(msg, `"`+tracedContext+`".`, "context.")
-	return strings.ReplaceAll(msg, tracedContext, "context")
+	msg = strings.ReplaceAll(msg, `"`+tracedSignal+`".`, "signal.")
+	msg = strings.ReplaceAll(msg, tracedContext, "context")
+	return strings.ReplaceAll(msg, tracedSignal, "os/signal")
 }
 
 // runCompiled builds and runs the example as a Go binary.

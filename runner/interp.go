@@ -21,6 +21,7 @@ import (
 
 	"signalwire/runner/harness"
 	swcontext "signalwire/runner/harness/swcontext"
+	swsignal "signalwire/runner/harness/swsignal"
 )
 
 // childEnv makes a binary that links this package act as the interpreter's
@@ -187,6 +188,7 @@ func exits(w io.Writer) interp.Exports {
 			"WithValue":         reflect.ValueOf(swcontext.WithValue),
 			"WithoutCancel":     reflect.ValueOf(swcontext.WithoutCancel),
 		},
+		"os/signal/signal": {"NotifyContext": reflect.ValueOf(swsignal.NotifyContext)},
 	}
 }
 

@@ -261,7 +261,7 @@ func (r *Runner) runBoth(ctx context.Context, file string, src []byte, o Options
 	return res, nil
 }
 
-//go:embed *.go harness/*.go harness/swcontext/*.go overlay/*
+//go:embed *.go harness/*.go harness/swcontext/*.go harness/swsignal/*.go overlay/*
 var embedded embed.FS
 
 var (

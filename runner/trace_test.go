@@ -2,6 +2,7 @@ package runner
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -142,5 +143,27 @@ func TestTraceKeepsPositions(t *testing.T) {
 	}
 	if res.Err == nil || !strings.Contains(res.Err.Error(), "alias.go:7:6: ctx.SetDeadline undefined (type context.Context has no field or method SetDeadline)") {
 		t.Errorf("got %v", res.Err)
+	}
+}
+
+// TestTraceNotifyContext: signal.NotifyContext is recorded, and so is why
+// it ended: its parent, or its stop function.
+func TestTraceNotifyContext(t *testing.T) {
+	res := runFile(t, testRunner(t), "notify.go", Options{Engine: EngineGo})
+	if res.Err != nil || res.Stdout() != "context deadline exceeded context canceled\n" {
+		t.Fatalf("err %v output %q", res.Err, res.Stdout())
+	}
+	var got []string
+	for _, c := range res.Trace.Contexts {
+		got = append(got, fmt.Sprintf("%d %s line %d parent %d: %s", c.ID, c.Kind, c.Line, c.Parent, c.Reason))
+	}
+	want := []string{
+		"1 Background line 12 parent 0: ",
+		"2 WithTimeout line 12 parent 1: deadline",
+		"3 NotifyContext line 14 parent 2: parent",
+		"4 NotifyContext line 17 parent 1: stop",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }

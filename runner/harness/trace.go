@@ -366,8 +366,12 @@ func (r *recorder) snapshot(end time.Duration, leaks []Leak) *Trace {
 			if c.cause != nil {
 				c.Cause = c.cause.Error()
 			}
+		case c.byCall && c.Kind == "NotifyContext":
+			c.Reason = "stop"
 		case c.byCall:
 			c.Reason = "cancel"
+		case c.Kind == "NotifyContext":
+			c.Reason = "signal"
 		case p != nil:
 			c.Reason = "parent"
 		}
