@@ -31,16 +31,19 @@ import (
 // It watches content/ and examples/ under Dir. A burst of saves (Debounce)
 // makes one rebuild, which reads the book again and re-renders only the
 // pages whose inputs changed: the chapter that was edited, or the chapters
-// showing an example that was. An example whose source changed runs twice
-// at once: the yaegi interpreter's result is shown as soon as it is there,
-// marked "preview (interpreter) — verifying…", and replaced by the result
-// of both engines, compared, which is then verified against the directive
-// and the golden file as a build would. Examples that did not change keep
-// their results; the runner's cache serves the rest.
+// showing an example that was (every page when the contents change). An
+// example whose source changed runs twice: first under the yaegi
+// interpreter, whose result is shown as soon as it is there, marked
+// "preview (interpreter) — verifying…", then under both engines, compared,
+// whose result replaces it and is verified against the directive and the
+// golden file as a build would. (The compiled run waits for the preview,
+// so as not to slow it down.) Examples that did not change keep their
+// results; the runner's cache serves the rest.
 //
 // Open pages follow over server-sent events (/_serve/events): each rebuild
-// sends every page's version, and a page whose version changed reloads
-// itself, at the same scroll position. What the build would refuse (an
+// sends every page's version. A page whose examples alone changed fetches
+// its new version and puts their figures in place; any other change
+// reloads it, at the same scroll position. What the build would refuse (an
 // unreadable chapter, an unknown example, an example that does not compile,
 // leaks or panics unexpectedly, or prints other than its golden file) is
 // shown over every page, located as "file:line: message" with the diff,
@@ -55,6 +58,7 @@ import (
 // Only GET and HEAD are answered, and only with the files of the site in
 // memory: a path that is not one of them is a 404, so no request reaches
 // the disk. Nothing a browser sends is run; only the examples on disk are.
+// On a loopback address, requests must name this machine as their host.
 //
 // The site's templates and assets are the ones built into the program:
 // they are part of the program, like the runner, so changing them means
@@ -78,9 +82,14 @@ type Server struct {
 	run func(ctx context.Context, u *Use, engine runner.Engine) (*runner.Result, error)
 }
 
-// DefaultDebounce is the Debounce of a Server whose field is zero: long
-// enough to take an editor's save (write, rename, chmod) as one change.
-const DefaultDebounce = 50 * time.Millisecond
+// DefaultDebounce is the Debounce of a Server whose field is zero. An
+// editor's save (write a temporary file, rename it, change its mode; or
+// truncate and write) is a burst of events a millisecond or two apart, and
+// a tool writing several files (check -update) is as quick: 20ms takes
+// each as one change, and leaves most of the 150ms an author should wait
+// for a chapter to the rebuild and the browser. A burst cut in two only
+// costs a second rebuild.
+const DefaultDebounce = 20 * time.Millisecond
 
 // eventsPath is the URL path of the event stream. No file of a site can
 // have it: the site's own files never start with an underscore directory,
@@ -198,8 +207,18 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if strings.HasSuffix(name, ".html") {
 		b = snap.inject(b, name)
+	} else if v := r.URL.Query().Get("v"); v != "" && v == assetVersion(b) {
+		// The pages link to their assets by content (site.css?v=HASH):
+		// a reload need not ask for them again.
+		w.Header().Set("Cache-Control", "max-age=31536000, immutable")
 	}
 	serveBytes(w, r, name, b)
+}
+
+// assetVersion is the v= query by which pages link to an asset.
+func assetVersion(b []byte) string {
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:4])
 }
 
 // notFound answers a path the site does not have: with its 404 page, or
@@ -335,8 +354,53 @@ type snapshot struct {
 	building bool                  // the first build has not finished
 
 	// Set by seal.
-	versions map[string]string // a page's version, by name; missingPage for other paths
-	event    []byte            // versions as JSON
+	versions map[string]string      // a page's version, by name; missingPage for other paths
+	layouts  map[string]*pageLayout // by page
+	event    []byte                 // versions and frames as JSON
+}
+
+// pageLayout splits a page into its examples' figures, less their captions
+// (which hold the buttons that the site's script brings to life), and the
+// rest, its frame. When only figures change, an open page replaces them
+// in place; when the frame changes, it reloads.
+type pageLayout struct {
+	Frame   string            `json:"frame"`   // a hash of the frame
+	Figures map[string]string `json:"figures"` // a hash of each figure, by id
+}
+
+// figureStart starts an example's figure, as the example template makes it.
+const figureStart = `<figure class="example" id="`
+
+// layoutOf splits a page as pageLayout says. A figure not made as the
+// template makes it stays in the frame.
+func layoutOf(page []byte) *pageLayout {
+	l := &pageLayout{Figures: map[string]string{}}
+	frame := sha256.New()
+	hash := func(b []byte) string {
+		sum := sha256.Sum256(b)
+		return hex.EncodeToString(sum[:8])
+	}
+	rest := page
+	for {
+		i := bytes.Index(rest, []byte(figureStart))
+		if i < 0 {
+			break
+		}
+		id, _, ok := bytes.Cut(rest[i+len(figureStart):], []byte(`"`))
+		caption := bytes.Index(rest[i:], []byte("</figcaption>"))
+		end := bytes.Index(rest[i:], []byte("</figure>"))
+		if !ok || caption < 0 || end < caption || l.Figures[string(id)] != "" {
+			break
+		}
+		body := i + caption + len("</figcaption>")
+		frame.Write(rest[:body])
+		frame.Write([]byte{0})
+		l.Figures[string(id)] = hash(rest[body : i+end])
+		rest = rest[i+end:]
+	}
+	frame.Write(rest)
+	l.Frame = hex.EncodeToString(frame.Sum(nil)[:8])
+	return l
 }
 
 // missingPage is the key of versions for the page served for a path the
@@ -408,8 +472,8 @@ func sealed(s *snapshot) *snapshot {
 func (s *snapshot) seal() {
 	h := sha256.New()
 	json.NewEncoder(h).Encode(struct {
-		Problems       []problem
-		Stale, Builing bool
+		Problems        []problem
+		Stale, Building bool
 	}{s.problems, s.stale, s.building})
 	common := h.Sum(nil)
 	version := func(parts ...[]byte) string {
@@ -422,10 +486,14 @@ func (s *snapshot) seal() {
 		return hex.EncodeToString(h.Sum(nil)[:8])
 	}
 	s.versions = map[string]string{}
+	s.layouts = map[string]*pageLayout{}
+	frames := map[string]string{}
 	for name, b := range s.files {
 		if strings.HasSuffix(name, ".html") {
 			m, _ := json.Marshal(s.marks[name])
 			s.versions[name] = version(b, m)
+			s.layouts[name] = layoutOf(b)
+			frames[name] = s.layouts[name].Frame
 		}
 	}
 	if v, ok := s.versions["404.html"]; ok {
@@ -433,7 +501,10 @@ func (s *snapshot) seal() {
 	} else {
 		s.versions[missingPage] = version(stubPage(s))
 	}
-	s.event, _ = json.Marshal(s.versions)
+	s.event, _ = json.Marshal(struct {
+		Versions map[string]string `json:"versions"`
+		Frames   map[string]string `json:"frames"`
+	}{s.versions, frames})
 }
 
 // liveState is what the preview's script in a page knows.
@@ -442,6 +513,7 @@ type liveState struct {
 	Version string `json:"version"` // the version served
 	Events  string `json:"events"`  // the URL of the event stream
 	pageMarks
+	*pageLayout // nil for a page served for a missing path: it reloads
 }
 
 //go:embed serve.js
@@ -498,6 +570,9 @@ func (s *snapshot) inject(doc []byte, name string) []byte {
 		v = s.versions[missingPage]
 	}
 	st := liveState{Page: name, Version: v, Events: eventsPath}
+	if ok {
+		st.pageLayout = s.layouts[name]
+	}
 	if m := s.marks[name]; m != nil {
 		st.pageMarks = *m
 	}

@@ -171,8 +171,17 @@ func TestServeBrowserMarks(t *testing.T) {
 	f.mu.Lock()
 	f.hold = hold
 	f.mu.Unlock()
+	eval[any](t, ctx, `window.notReloaded = true; null`)
 	replaceIn(t, dir, "examples/hello/main.go", `"hello, preview"`, `"hello, interpreter"`)
 	waitFor(t, ctx, "the preview", jsOutput("example-hello", "(yaegi) hello, interpreter")+` && `+jsPending, 10*time.Second)
+	// Only the example changed: it was replaced in place, its caption and
+	// copy button kept.
+	if !eval[bool](t, ctx, `window.notReloaded === true`) {
+		t.Error("the page reloaded for a change to an example")
+	}
+	if eval[bool](t, ctx, `document.querySelector("#example-hello button.copy").hidden`) {
+		t.Error("the example's copy button is hidden after the example changed")
+	}
 	badge := eval[string](t, ctx, `document.querySelector("#example-hello .output-head .serve-badge-pending").textContent`)
 	if badge != "preview (interpreter) — verifying…" {
 		t.Errorf("badge %q", badge)

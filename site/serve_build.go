@@ -26,6 +26,10 @@ import (
 // the chapter around it.
 const previewWait = 2 * time.Second
 
+// previewHeadStart is how long the verified run of an example waits for
+// its preview to finish before it starts anyway.
+const previewHeadStart = 250 * time.Millisecond
+
 // live is the builder behind a Server: the book as last read, the runs of
 // its examples and the rendered site. Its methods run on one goroutine (see
 // loop); the runs it starts report back to it on done.
@@ -48,7 +52,6 @@ type live struct {
 	runs     map[runKey]*liveRun
 	shown    int             // counter behind liveRun.version
 	rendered *siteRender     // the site last rendered from book
-	batches  []*batch        // rebuilds whose examples are still being verified
 	printed  string          // the problems last printed, to print them once
 	started  bool            // the first build is done
 	building time.Time       // when the first build started
@@ -59,7 +62,6 @@ type live struct {
 // interpreter's preview, then the compiled engine's verified result.
 type liveRun struct {
 	key      runKey
-	use      *Use // the use it runs for, from the book that started it
 	src      []byte
 	preview  *runner.Result // the interpreter's; shown until verified lands
 	verified *runner.Result // both engines', compared: the truth
@@ -83,7 +85,6 @@ func (r *liveRun) settled() bool { return r.verified != nil || r.err != nil }
 // batch is the examples one rebuild started, for its line in the log when
 // the last of them is verified.
 type batch struct {
-	what  string
 	start time.Time
 	runs  map[*liveRun]bool // not settled yet
 	names []string
@@ -95,7 +96,6 @@ type runDone struct {
 	engine runner.Engine
 	res    *runner.Result
 	err    error
-	wall   time.Duration
 }
 
 func newLive(ctx context.Context, s *Site, fsys fs.FS, log io.Writer, publish func(*snapshot)) *live {
@@ -194,17 +194,15 @@ func (l *live) rebuild(paths []string) {
 		}
 	}
 	var started []*liveRun
-	b := &batch{what: what, start: start, runs: map[*liveRun]bool{}}
+	b := &batch{start: start, runs: map[*liveRun]bool{}}
 	for _, k := range slices.SortedFunc(maps.Keys(want), compareKeys) {
 		if l.runs[k] != nil {
-			l.runs[k].use = want[k]
 			continue
 		}
 		r := l.start(k, want[k], b)
 		started = append(started, r)
 	}
 	if len(started) > 0 {
-		l.batches = append(l.batches, b)
 		l.awaitPreviews(started)
 	}
 	l.update(what, start, started)
@@ -229,40 +227,54 @@ func (l *live) start(k runKey, u *Use, b *batch) *liveRun {
 	// The runs' context ends when the source changes again (drop) or the
 	// server stops (cancelAll), not here.
 	ctx, cancel := context.WithCancel(l.ctx)
-	r := &liveRun{key: k, use: u, src: u.Example.Source, cancel: cancel, batch: b}
+	r := &liveRun{key: k, src: u.Example.Source, cancel: cancel, batch: b}
 	l.runs[k] = r
 	b.runs[r] = true
 	b.names = append(b.names, k.name)
-	for _, e := range []struct {
-		engine runner.Engine
-		slots  chan struct{}
-	}{{runner.EngineYaegi, l.previews}, {runner.EngineBoth, l.verifies}} {
-		l.wg.Go(func() {
-			select {
-			case e.slots <- struct{}{}:
-			case <-ctx.Done():
-				return
-			}
-			t := time.Now()
-			res, err := l.run(ctx, u, e.engine)
-			<-e.slots
-			select {
-			case l.done <- runDone{run: r, engine: e.engine, res: res, err: err, wall: time.Since(t)}:
-			case <-ctx.Done():
-			}
-		})
-	}
+	previewed := make(chan struct{})
+	l.wg.Go(func() {
+		defer close(previewed)
+		l.runOne(ctx, r, u, runner.EngineYaegi, l.previews)
+	})
+	l.wg.Go(func() {
+		// The compiler would take the processors from the preview, which
+		// the author is waiting for: it starts once the preview is done,
+		// or has had its head start.
+		head := time.NewTimer(previewHeadStart)
+		defer head.Stop()
+		select {
+		case <-previewed:
+		case <-head.C:
+		case <-ctx.Done():
+			return
+		}
+		l.runOne(ctx, r, u, runner.EngineBoth, l.verifies)
+	})
 	return r
 }
 
-// drop forgets a run whose source changed or whose example is gone.
+// runOne runs the example of u for r on an engine when a slot is free,
+// and reports to the loop.
+func (l *live) runOne(ctx context.Context, r *liveRun, u *Use, engine runner.Engine, slots chan struct{}) {
+	select {
+	case slots <- struct{}{}:
+	case <-ctx.Done():
+		return
+	}
+	res, err := l.run(ctx, u, engine)
+	<-slots
+	select {
+	case l.done <- runDone{run: r, engine: engine, res: res, err: err}:
+	case <-ctx.Done():
+	}
+}
+
+// drop takes a run whose source changed, or whose example is gone, out
+// of its batch.
 func (l *live) drop(r *liveRun) {
-	if b := r.batch; b != nil {
-		delete(b.runs, r)
-		b.names = slices.DeleteFunc(b.names, func(n string) bool { return n == r.key.name })
-		if len(b.runs) == 0 {
-			l.batches = slices.DeleteFunc(l.batches, func(x *batch) bool { return x == b })
-		}
+	r.batch.names = slices.DeleteFunc(r.batch.names, func(n string) bool { return n == r.key.name })
+	if r.batch.runs[r] {
+		l.settle(r) // the others of its batch may all be verified
 	}
 }
 
@@ -319,14 +331,10 @@ func (l *live) apply(d runDone) bool {
 // last of it.
 func (l *live) settle(r *liveRun) {
 	b := r.batch
-	if b == nil {
-		return
-	}
 	delete(b.runs, r)
-	if len(b.runs) > 0 {
+	if len(b.runs) > 0 || len(b.names) == 0 {
 		return
 	}
-	l.batches = slices.DeleteFunc(l.batches, func(x *batch) bool { return x == b })
 	if l.verified == nil {
 		l.verified = map[*batch]bool{}
 	}

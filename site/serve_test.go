@@ -188,6 +188,15 @@ func (lt *liveTest) settle() {
 	}
 }
 
+// frames returns the frames of the pages of the preview.
+func (lt *liveTest) frames() map[string]string {
+	f := map[string]string{}
+	for name, l := range lt.srv.snap.Load().layouts {
+		f[name] = l.Frame
+	}
+	return f
+}
+
 // get requests path from the preview and returns the status and body.
 func (lt *liveTest) get(path string) (int, string) {
 	lt.t.Helper()
@@ -456,6 +465,37 @@ func TestServePreview(t *testing.T) {
 	}
 }
 
+// TestServeLayout checks which edits change a page's frame, which then
+// reloads, and which only a figure, which it replaces in place.
+func TestServeLayout(t *testing.T) {
+	dir := serveBook(t)
+	lt := newLiveTest(t, dir, &Site{}, (&fakeRunner{}).run)
+	lt.rebuild()
+	layout := func() *pageLayout { return lt.srv.snap.Load().layouts["one.html"] }
+	first := layout()
+	if len(first.Figures) != 1 || first.Figures["example-hello"] == "" {
+		t.Fatalf("figures of one.html: %v", first.Figures)
+	}
+	replaceIn(t, dir, "examples/hello/main.go", `"hello, preview"`, `"hello, figure"`)
+	lt.rebuild("examples/hello/main.go")
+	second := layout()
+	if second.Frame != first.Frame || second.Figures["example-hello"] == first.Figures["example-hello"] {
+		t.Errorf("editing the example: frame %s -> %s, figure %s -> %s", first.Frame, second.Frame, first.Figures["example-hello"], second.Figures["example-hello"])
+	}
+	_, body := lt.get("/one.html")
+	if !strings.Contains(body, `"frame":"`+second.Frame+`"`) || !strings.Contains(body, `"example-hello":"`+second.Figures["example-hello"]+`"`) {
+		t.Error("one.html was not served with its layout")
+	}
+	replaceIn(t, dir, "content/01-one.md", "Some prose", "Other prose")
+	lt.rebuild("content/01-one.md")
+	if third := layout(); third.Frame == second.Frame || third.Figures["example-hello"] != second.Figures["example-hello"] {
+		t.Errorf("editing the chapter: frame %s -> %s, figure %s -> %s", second.Frame, third.Frame, second.Figures["example-hello"], third.Figures["example-hello"])
+	}
+	if _, body := lt.get("/nowhere.html"); strings.Contains(body, `"frame"`) {
+		t.Error("a missing page has a layout: it would not reload when the page appears")
+	}
+}
+
 // TestServeEvents reads the event stream while the book changes.
 func TestServeEvents(t *testing.T) {
 	dir := serveBook(t)
@@ -495,11 +535,14 @@ func TestServeEvents(t *testing.T) {
 				if event != "versions" {
 					t.Fatalf("event %q", event)
 				}
-				var v map[string]string
+				var v struct{ Versions, Frames map[string]string }
 				if err := json.Unmarshal([]byte(data), &v); err != nil {
 					t.Fatal(err)
 				}
-				return v
+				if !maps.Equal(v.Frames, lt.frames()) && maps.Equal(v.Versions, lt.srv.snap.Load().versions) {
+					t.Errorf("frames %v, want %v", v.Frames, lt.frames())
+				}
+				return v.Versions
 			}
 		}
 	}
