@@ -14,12 +14,12 @@ trap 'rm -f "$out"' EXIT
 
 step() { echo "# $1" >&2; shift; "$@" >>"$out" 2>&1 || { echo "failed: $*" >&2; tail -20 "$out" >&2; exit 1; }; }
 step "runner ($count runs)" go test -run '^$' -bench . -benchtime 10x -count "$count" ./runner/
-step "site ($count runs)" go test -run '^$' -bench . -count "$count" ./site/
+step "site ($count runs)" go test -run '^$' -bench . -skip '^BenchmarkServe' -count "$count" ./site/
 step "the book, warm ($count runs)" go test -run '^$' -bench 'BookRender|BookWarmBuild|CheckWarm' -benchtime 10x -count "$count" .
 step "the book, cold cache ($cold runs)" go test -run '^$' -bench 'BookColdBuild' -benchtime 1x -count "$cold" .
-if ls site/*serve*_test.go >/dev/null 2>&1 || ls site/*/*_test.go >/dev/null 2>&1; then
-  step "preview ($count runs)" go test -run '^$' -bench 'Preview|Serve|Reload' -count "$count" ./site/...
-fi
+# The live preview: ten edits a run, each timed from the save to Chromium
+# showing it; ns/op is their median.
+step "live preview ($count runs)" go test -run '^$' -bench '^BenchmarkServe' -benchtime 10x -count "$count" ./site/
 
 awk '
 /^Benchmark/ {
@@ -65,6 +65,9 @@ END {
   target("site: rendering, per page (100 generated chapters)", median("BenchmarkRender", "ns/page") / 1e6, 2)
   target("book: warm rebuild, whole book", median("BenchmarkBookWarmBuild", "ns/op") / 1e6, 150)
   target("book: check with a warm cache, whole book", median("BenchmarkCheckWarm", "ns/op") / 1e6, 2000)
+  target("serve: chapter saved -> shown in the browser", median("BenchmarkServeChapter", "ns/op") / 1e6, 150)
+  target("serve: example saved -> yaegi preview shown", median("BenchmarkServeExamplePreview", "ns/op") / 1e6, 100)
+  target("serve: example saved -> verified output shown", median("BenchmarkServeExampleVerified", "ns/op") / 1e6, 600)
   print ""
   print "ratios, measured in the same run:"
   ratio("runner: compiled (binary cached) / yaegi", median("BenchmarkRunGo", "ns/op"), median("BenchmarkRunYaegi", "ns/op"))
