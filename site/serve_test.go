@@ -726,6 +726,14 @@ func TestServeWatch(t *testing.T) {
 	if got := next(); !slices.Equal(got, []string{"examples/new/output.txt"}) {
 		t.Errorf("batch %q, want the file in the new directory", got)
 	}
+	// A file that comes and goes within a burst (sed -i's) is no change.
+	writeFile(t, dir, "content/sedXYZ123", "temporary")
+	if err := os.Rename(filepath.Join(dir, "content/sedXYZ123"), filepath.Join(dir, "content/02-two.md")); err != nil {
+		t.Fatal(err)
+	}
+	if got := next(); !slices.Equal(got, []string{"content/02-two.md"}) {
+		t.Errorf("batch %q, want the renamed file alone", got)
+	}
 	if s := log.take(); s != "" {
 		t.Errorf("log: %s", s)
 	}

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"maps"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -100,10 +100,26 @@ func (w *watcher) relevant(name string) string {
 	return ""
 }
 
+// batch returns the paths of a batch, sorted, less the files that came
+// and went within it: an editor's or sed's temporary files.
+func (w *watcher) batch(pending map[string]bool) []string {
+	var paths []string
+	for p, created := range pending {
+		if created {
+			if _, err := os.Lstat(filepath.Join(w.dir, filepath.FromSlash(p))); err != nil {
+				continue
+			}
+		}
+		paths = append(paths, p)
+	}
+	slices.Sort(paths)
+	return paths
+}
+
 // run sends batches of changed paths to out until ctx is done. Changes that
 // come while out is not ready join the batch waiting.
 func (w *watcher) run(ctx context.Context, out chan<- []string) {
-	pending := map[string]bool{}
+	pending := map[string]bool{} // changed paths; true when created in this batch
 	var (
 		first time.Time // of the changes pending
 		timer = time.NewTimer(time.Hour)
@@ -115,8 +131,13 @@ func (w *watcher) run(ctx context.Context, out chan<- []string) {
 		var send chan<- []string
 		var batch []string
 		if ready && len(pending) > 0 {
+			batch = w.batch(pending)
+			if len(batch) == 0 {
+				clear(pending)
+				ready = false
+				continue
+			}
 			send = out
-			batch = slices.Sorted(maps.Keys(pending))
 		}
 		select {
 		case <-ctx.Done():
@@ -135,7 +156,7 @@ func (w *watcher) run(ctx context.Context, out chan<- []string) {
 			if len(pending) == 0 {
 				first = time.Now()
 			}
-			pending[rel] = true
+			pending[rel] = pending[rel] || ev.Has(fsnotify.Create)
 			ready = false
 			timer.Reset(max(0, min(w.quiet, time.Until(first.Add(maxDebounce)))))
 		case err, ok := <-w.fw.Errors:
