@@ -778,6 +778,18 @@ func TestServeShutdown(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer resp.Body.Close()
+	// Both verified runs are under way (they follow the previews).
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(time.Millisecond) {
+		f.mu.Lock()
+		n := len(verifiedRuns(slices.Clone(f.calls)))
+		f.mu.Unlock()
+		if n == 2 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d verified runs started after 10s, want 2", n)
+		}
+	}
 
 	cancel()
 	select {
