@@ -202,6 +202,11 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) (int
 	}
 	fmt.Fprintf(stdout, "serving the book at %s (Ctrl-C to stop)\n", url)
 	srv := &site.Server{Site: &site.Site{Runner: &runner.Runner{}}, Dir: ".", Log: stderr}
+	if st, err := os.Stat(filepath.Join("site", "templates")); err == nil && st.IsDir() {
+		// This repository holds the tool too: preview its templates and
+		// assets as they are on disk.
+		srv.Theme = "site"
+	}
 	// The browser opener ends with serve, if it has not already.
 	octx, ocancel := context.WithCancel(ctx)
 	defer ocancel()

@@ -20,15 +20,39 @@ var templateFS embed.FS
 //go:embed assets
 var assetFS embed.FS
 
-// parseTemplates parses the page templates, each with the layout and the
-// partials.
-func parseTemplates() map[string]*template.Template {
-	base := template.Must(template.New("layout.tmpl").ParseFS(templateFS, "templates/layout.tmpl", "templates/example.tmpl"))
+// builtinTheme holds the templates and assets built into the program.
+var builtinTheme = themeFS{templateFS, assetFS}
+
+// themeFS reads templates/ from one file system and assets/ from another;
+// both embedded directories of this package.
+type themeFS struct{ templates, assets fs.FS }
+
+func (t themeFS) Open(name string) (fs.File, error) {
+	if name == "assets" || strings.HasPrefix(name, "assets/") {
+		return t.assets.Open(name)
+	}
+	return t.templates.Open(name)
+}
+
+// parseTemplates parses the page templates of a theme, each with the
+// layout and the partials.
+func parseTemplates(theme fs.FS) (map[string]*template.Template, error) {
+	base, err := template.New("layout.tmpl").ParseFS(theme, "templates/layout.tmpl", "templates/example.tmpl")
+	if err != nil {
+		return nil, err
+	}
 	pages := map[string]*template.Template{}
 	for _, name := range []string{"index", "chapter", "404"} {
-		pages[name] = template.Must(template.Must(base.Clone()).ParseFS(templateFS, "templates/"+name+".tmpl"))
+		t, err := base.Clone()
+		if err == nil {
+			t, err = t.ParseFS(theme, "templates/"+name+".tmpl")
+		}
+		if err != nil {
+			return nil, err
+		}
+		pages[name] = t
 	}
-	return pages
+	return pages, nil
 }
 
 // page is what a page template gets.
@@ -102,17 +126,16 @@ type badge struct {
 // Render renders the book as the files of its site, by path (see the
 // package documentation). With nil results, examples show no output.
 func (s *Site) Render(book *Book, results *Results) (map[string][]byte, error) {
-	s.init()
+	if err := s.init(); err != nil {
+		return nil, err
+	}
 	files := map[string][]byte{}
 	assets, err := s.assets()
 	if err != nil {
 		return nil, err
 	}
-	urls := map[string]string{}
 	for name, b := range assets {
 		files["assets/"+name] = b
-		sum := sha256.Sum256(b)
-		urls[name] = "assets/" + name + "?v=" + hex.EncodeToString(sum[:4])
 	}
 	for rel, b := range book.Files {
 		files[rel] = b
@@ -120,38 +143,13 @@ func (s *Site) Render(book *Book, results *Results) (map[string][]byte, error) {
 	for _, e := range book.Examples {
 		files[e.File] = e.Source
 	}
-
-	toc := make([]*tocEntry, len(book.Chapters))
-	for i, c := range book.Chapters {
-		toc[i] = &tocEntry{Page: c.Page(), Title: c.Meta.Title, Summary: c.Meta.Summary}
-	}
-	base := page{Book: s.title(), Assets: urls, Chapters: toc}
+	base, toc := s.basePage(book, assets)
 	highlighted := map[*Example][]template.HTML{}
-
 	for i, c := range book.Chapters {
-		view, err := s.chapterView(c, results, highlighted)
-		if err != nil {
-			return nil, err
-		}
-		p := base
-		p.Title, p.Description, p.Chapter = c.Meta.Title, c.Meta.Summary, view
-		p.Chapters = make([]*tocEntry, len(toc))
-		for j, e := range toc {
-			e := *e
-			e.Current = i == j
-			p.Chapters[j] = &e
-		}
-		if i > 0 {
-			p.Prev = toc[i-1]
-		}
-		if i+1 < len(toc) {
-			p.Next = toc[i+1]
-		}
-		if files[c.Page()], err = s.execute("chapter", &p); err != nil {
+		if files[c.Page()], err = s.renderChapter(base, toc, book, i, results, highlighted); err != nil {
 			return nil, err
 		}
 	}
-
 	index := base
 	index.Examples = len(book.Uses())
 	if len(toc) > 0 {
@@ -173,6 +171,45 @@ func (s *Site) Render(book *Book, results *Results) (map[string][]byte, error) {
 	return files, nil
 }
 
+// basePage returns the fields every page shares, and the table of
+// contents.
+func (s *Site) basePage(book *Book, assets map[string][]byte) (page, []*tocEntry) {
+	urls := map[string]string{}
+	for name, b := range assets {
+		sum := sha256.Sum256(b)
+		urls[name] = "assets/" + name + "?v=" + hex.EncodeToString(sum[:4])
+	}
+	toc := make([]*tocEntry, len(book.Chapters))
+	for i, c := range book.Chapters {
+		toc[i] = &tocEntry{Page: c.Page(), Title: c.Meta.Title, Summary: c.Meta.Summary}
+	}
+	return page{Book: s.title(), Assets: urls, Chapters: toc}, toc
+}
+
+// renderChapter renders the page of the i'th chapter.
+func (s *Site) renderChapter(base page, toc []*tocEntry, book *Book, i int, results *Results, highlighted map[*Example][]template.HTML) ([]byte, error) {
+	c := book.Chapters[i]
+	view, err := s.chapterView(c, results, highlighted)
+	if err != nil {
+		return nil, err
+	}
+	p := base
+	p.Title, p.Description, p.Chapter = c.Meta.Title, c.Meta.Summary, view
+	p.Chapters = make([]*tocEntry, len(toc))
+	for j, e := range toc {
+		e := *e
+		e.Current = i == j
+		p.Chapters[j] = &e
+	}
+	if i > 0 {
+		p.Prev = toc[i-1]
+	}
+	if i+1 < len(toc) {
+		p.Next = toc[i+1]
+	}
+	return s.execute("chapter", &p)
+}
+
 func (s *Site) execute(name string, p *page) ([]byte, error) {
 	var buf bytes.Buffer
 	if err := s.pages[name].Execute(&buf, p); err != nil {
@@ -185,11 +222,12 @@ func (s *Site) execute(name string, p *page) ([]byte, error) {
 // per theme, which holds the theme's colours and its highlighting.
 func (s *Site) assets() (map[string][]byte, error) {
 	out := map[string][]byte{}
-	err := fs.WalkDir(assetFS, "assets", func(p string, d fs.DirEntry, err error) error {
+	theme := s.theme()
+	err := fs.WalkDir(theme, "assets", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
 		}
-		b, err := assetFS.ReadFile(p)
+		b, err := fs.ReadFile(theme, p)
 		out[strings.TrimPrefix(p, "assets/")] = b
 		return err
 	})

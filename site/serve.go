@@ -17,6 +17,8 @@ import (
 	"net/http"
 	"os"
 	"path"
+	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -60,9 +62,10 @@ import (
 // the disk. Nothing a browser sends is run; only the examples on disk are.
 // On a loopback address, requests must name this machine as their host.
 //
-// The site's templates and assets are the ones built into the program:
-// they are part of the program, like the runner, so changing them means
-// restarting serve (go run . serve does so by rebuilding the program).
+// With Theme set, pages are made with the templates and assets in that
+// directory, read from disk and watched like the book: saving a template or
+// a stylesheet re-renders every page. Otherwise they are the ones built
+// into the program.
 type Server struct {
 	// Site renders the book; its Runner runs the examples.
 	Site *Site
@@ -74,6 +77,9 @@ type Server struct {
 	// Debounce is how long the files must be quiet after a save before a
 	// rebuild starts; DefaultDebounce when 0.
 	Debounce time.Duration
+	// Theme is a directory under Dir with templates/ and assets/ (the
+	// site/ of this repository); "" uses the built-in ones.
+	Theme string
 
 	once sync.Once
 	snap atomic.Pointer[snapshot]
@@ -125,7 +131,18 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	if debounce <= 0 {
 		debounce = DefaultDebounce
 	}
-	w, err := newWatcher(s.Dir, watchedRoots, debounce, s.log())
+	roots := watchedRoots
+	site := s.Site
+	if site == nil {
+		site = &Site{}
+	}
+	if s.Theme != "" {
+		theme := path.Clean(filepath.ToSlash(s.Theme))
+		roots = append(slices.Clip(roots), theme+"/templates", theme+"/assets")
+		site = site.withTheme()
+		site.Theme = os.DirFS(filepath.Join(s.Dir, filepath.FromSlash(theme)))
+	}
+	w, err := newWatcher(s.Dir, roots, debounce, s.log())
 	if err != nil {
 		ln.Close()
 		return err
@@ -143,11 +160,10 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	}
 	var wg sync.WaitGroup
 	changes := make(chan []string)
-	site := s.Site
-	if site == nil {
-		site = &Site{}
-	}
 	l := newLive(ctx, site, os.DirFS(s.Dir), s.log(), s.setSnapshot)
+	if s.Theme != "" {
+		l.theme = path.Clean(filepath.ToSlash(s.Theme)) + "/"
+	}
 	if s.run != nil {
 		l.run = s.run
 	}

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"html/template"
@@ -37,6 +36,11 @@ type live struct {
 	site *Site
 	fsys fs.FS
 	log  io.Writer
+	// theme is the directory of the theme, with a trailing slash, when
+	// the server reads it from disk.
+	theme string
+	// rerender asks the next update for every page: the theme changed.
+	rerender bool
 	// run runs the example of u on an engine; tests replace it.
 	run     func(ctx context.Context, u *Use, engine runner.Engine) (*runner.Result, error)
 	publish func(*snapshot)
@@ -170,6 +174,15 @@ func (l *live) cancelAll() {
 func (l *live) rebuild(paths []string) {
 	start := time.Now()
 	what := describeChange(paths)
+	for _, p := range paths {
+		if l.theme != "" && strings.HasPrefix(p, l.theme) {
+			// A template or an asset changed: read the theme again and
+			// render every page.
+			l.site = l.site.withTheme()
+			l.rerender = true
+			break
+		}
+	}
 	book, err := l.site.Load(l.fsys)
 	l.loadErr = err
 	if err != nil {
@@ -378,11 +391,15 @@ func (l *live) update(what string, start time.Time, started []*liveRun) {
 				problems = append(problems, &Error{File: u.File, Line: u.Line, Err: fmt.Errorf("example %q could not be run: %w", u.Example.Name, r.err)})
 			}
 		}
-		rendered, changed, err := l.site.renderLive(l.book, results, l.rendered, l.versions())
+		prev := l.rendered
+		if l.rerender {
+			prev = nil
+		}
+		rendered, changed, err := l.site.renderLive(l.book, results, prev, l.versions())
 		if err != nil {
 			problems = append(problems, err)
 		} else {
-			l.rendered, pages = rendered, changed
+			l.rendered, pages, l.rerender = rendered, changed, false
 		}
 		if l.rendered != nil {
 			snap.files = l.rendered.files
@@ -531,7 +548,9 @@ type siteRender struct {
 // every page shows has changed), and returns the pages it rendered.
 // versions identify the results of the runs.
 func (s *Site) renderLive(book *Book, results *Results, prev *siteRender, versions map[runKey]int) (*siteRender, []string, error) {
-	s.init()
+	if err := s.init(); err != nil {
+		return nil, nil, err
+	}
 	global := globalPrint(s.title(), book)
 	next := &siteRender{global: global, pages: map[string][sha256.Size]byte{}}
 	for _, c := range book.Chapters {
@@ -544,9 +563,11 @@ func (s *Site) renderLive(book *Book, results *Results, prev *siteRender, versio
 			return nil, nil, err
 		}
 		next.files = files
-		if next.base, next.toc, err = s.basePage(book); err != nil {
+		assets, err := s.assets()
+		if err != nil {
 			return nil, nil, err
 		}
+		next.base, next.toc = s.basePage(book, assets)
 		for _, c := range book.Chapters {
 			changed = append(changed, c.Page())
 		}
@@ -570,49 +591,6 @@ func (s *Site) renderLive(book *Book, results *Results, prev *siteRender, versio
 		changed = append(changed, c.Page())
 	}
 	return next, changed, nil
-}
-
-// basePage returns the fields every page shares and the table of contents,
-// as Render makes them.
-func (s *Site) basePage(book *Book) (page, []*tocEntry, error) {
-	assets, err := s.assets()
-	if err != nil {
-		return page{}, nil, err
-	}
-	urls := map[string]string{}
-	for name, b := range assets {
-		sum := sha256.Sum256(b)
-		urls[name] = "assets/" + name + "?v=" + hex.EncodeToString(sum[:4])
-	}
-	toc := make([]*tocEntry, len(book.Chapters))
-	for i, c := range book.Chapters {
-		toc[i] = &tocEntry{Page: c.Page(), Title: c.Meta.Title, Summary: c.Meta.Summary}
-	}
-	return page{Book: s.title(), Assets: urls, Chapters: toc}, toc, nil
-}
-
-// renderChapter renders the page of the i'th chapter as Render does.
-func (s *Site) renderChapter(base page, toc []*tocEntry, book *Book, i int, results *Results, highlighted map[*Example][]template.HTML) ([]byte, error) {
-	c := book.Chapters[i]
-	view, err := s.chapterView(c, results, highlighted)
-	if err != nil {
-		return nil, err
-	}
-	p := base
-	p.Title, p.Description, p.Chapter = c.Meta.Title, c.Meta.Summary, view
-	p.Chapters = make([]*tocEntry, len(toc))
-	for j, e := range toc {
-		e := *e
-		e.Current = i == j
-		p.Chapters[j] = &e
-	}
-	if i > 0 {
-		p.Prev = toc[i-1]
-	}
-	if i+1 < len(toc) {
-		p.Next = toc[i+1]
-	}
-	return s.execute("chapter", &p)
 }
 
 // globalPrint is a fingerprint of what every page of the site shows, or

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+	"io/fs"
 	"maps"
 	"net"
 	"net/http"
@@ -349,10 +350,11 @@ func TestServeRenderParity(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	base, toc, err := s.basePage(book)
+	assets, err := s.assets()
 	if err != nil {
 		t.Fatal(err)
 	}
+	base, toc := s.basePage(book, assets)
 	for i, c := range book.Chapters {
 		got, err := s.renderChapter(base, toc, book, i, nil, map[*Example][]template.HTML{})
 		if err != nil {
@@ -837,4 +839,77 @@ func checkNoGoroutines(t *testing.T, pkgs ...string) {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
+}
+
+// TestServeTheme: with Theme set, the pages are made with the templates and
+// assets on disk; saving one re-renders every page, a template that does
+// not parse is shown as a problem, and fixing it clears it.
+func TestServeTheme(t *testing.T) {
+	dir := serveBook(t)
+	// A copy of the built-in theme, as this repository's site/ holds it.
+	for _, root := range []string{"templates", "assets"} {
+		err := fs.WalkDir(builtinTheme, root, func(p string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return err
+			}
+			b, err := fs.ReadFile(builtinTheme, p)
+			writeFile(t, dir, "theme/"+p, string(b))
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	f := &fakeRunner{}
+	var log syncBuffer
+	srv := &Server{Site: &Site{}, Dir: dir, Theme: "theme", run: f.run, Debounce: 20 * time.Millisecond, Log: &log}
+	defer func() {
+		if t.Failed() {
+			t.Logf("log:\n%s", log.take())
+		}
+	}()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ctx, ln) }()
+	defer func() {
+		cancel()
+		<-served
+	}()
+	client := &http.Client{Transport: &http.Transport{}}
+	defer client.CloseIdleConnections()
+	url := "http://" + ln.Addr().String()
+	// waitFor polls a file of the preview until it contains want.
+	waitFor := func(file, want string) {
+		t.Helper()
+		deadline := time.Now().Add(10 * time.Second)
+		for {
+			resp, err := client.Get(url + "/" + file)
+			if err == nil {
+				body, _ := io.ReadAll(resp.Body)
+				resp.Body.Close()
+				if strings.Contains(string(body), want) {
+					return
+				}
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("%s does not show %q after 10s", file, want)
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+	}
+	waitFor("one.html", "</html>")
+	replaceIn(t, dir, "theme/templates/layout.tmpl", "</body>", "<p>theme edited</p></body>")
+	waitFor("one.html", "<p>theme edited</p>")
+	waitFor("index.html", "<p>theme edited</p>")
+	writeFile(t, dir, "theme/assets/site.css", "body { color: rebeccapurple }\n")
+	waitFor("assets/site.css", "rebeccapurple")
+	replaceIn(t, dir, "theme/templates/layout.tmpl", "<p>theme edited</p>", "{{if}}")
+	waitFor("one.html", "layout.tmpl")
+	replaceIn(t, dir, "theme/templates/layout.tmpl", "{{if}}", "<p>fixed</p>")
+	waitFor("one.html", "<p>fixed</p>")
 }

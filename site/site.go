@@ -118,22 +118,46 @@ type Site struct {
 	// OutputLimit and MemoryLimit; zero fields keep the runner's defaults.
 	// The engine and the clock come from the directive.
 	Limits runner.Options
+	// Theme holds the templates/ and assets/ the pages are made with; the
+	// ones built into the program when nil. The live preview reads them
+	// from disk, so that editing them shows at once.
+	Theme fs.FS
 
-	once  sync.Once
-	hl    Highlighter
-	md    goldmark.Markdown
-	pages map[string]*template.Template
+	once    sync.Once
+	hl      Highlighter
+	md      goldmark.Markdown
+	pages   map[string]*template.Template
+	initErr error
 }
 
-func (s *Site) init() {
+// init prepares what rendering needs, once; a theme whose templates do not
+// parse is an error of every render.
+func (s *Site) init() error {
 	s.once.Do(func() {
 		s.hl = s.Highlighter
 		if s.hl == nil {
 			s.hl = &Chroma{}
 		}
 		s.md = newMarkdown(s.hl)
-		s.pages = parseTemplates()
+		s.pages, s.initErr = parseTemplates(s.theme())
 	})
+	return s.initErr
+}
+
+func (s *Site) theme() fs.FS {
+	if s.Theme != nil {
+		return s.Theme
+	}
+	return builtinTheme
+}
+
+// withTheme returns a Site like s, made anew so that it reads its theme
+// again.
+func (s *Site) withTheme() *Site {
+	return &Site{
+		Title: s.Title, Runner: s.Runner, Highlighter: s.Highlighter, Progress: s.Progress,
+		Workers: s.Workers, Limits: s.Limits, Theme: s.Theme,
+	}
 }
 
 func (s *Site) markdown() goldmark.Markdown {
