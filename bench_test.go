@@ -110,3 +110,31 @@ func BenchmarkCheckWarm(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkCheckCold: `signalwire check` of the whole book with empty
+// caches: every example is compiled once and run twice under both
+// engines, and vetted. ns/example is its cost per example.
+func BenchmarkCheckCold(b *testing.B) {
+	var examples int
+	for b.Loop() {
+		b.StopTimer()
+		dir, err := os.MkdirTemp("", "signalwire-bench-")
+		if err != nil {
+			b.Fatal(err)
+		}
+		r := &runner.Runner{CacheDir: dir}
+		c := &check.Checker{Root: ".", Site: &site.Site{Runner: r}, CacheDir: r.CacheRoot(), Out: &bytes.Buffer{}}
+		b.StartTimer()
+		if err := c.Check(context.Background()); err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		os.RemoveAll(dir)
+		b.StartTimer()
+		examples = 60
+		if s, err := (&site.Site{}).Load(os.DirFS(".")); err == nil {
+			examples = len(s.Examples)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(examples), "ns/example")
+}

@@ -16,7 +16,7 @@ step() { echo "# $1" >&2; shift; "$@" >>"$out" 2>&1 || { echo "failed: $*" >&2; 
 step "runner ($count runs)" go test -run '^$' -bench . -benchtime 10x -count "$count" ./runner/
 step "site ($count runs)" go test -run '^$' -bench . -skip '^BenchmarkServe' -count "$count" ./site/
 step "the book, warm ($count runs)" go test -run '^$' -bench 'BookRender|BookWarmBuild|CheckWarm' -benchtime 10x -count "$count" .
-step "the book, cold cache ($cold runs)" go test -run '^$' -bench 'BookColdBuild' -benchtime 1x -count "$cold" .
+step "the book, cold cache ($cold runs)" go test -run '^$' -bench 'BookColdBuild|CheckCold' -benchtime 1x -count "$cold" .
 # The live preview: ten edits a run, each timed from the save to Chromium
 # showing it; ns/op is their median.
 step "live preview ($count runs)" go test -run '^$' -bench '^BenchmarkServe' -benchtime 10x -count "$count" ./site/
@@ -79,4 +79,6 @@ END {
   if (s10 > 0 && s400 > 0) printf "  %-58s %10.2f\n", "site: cost per page, 400 chapters / 10 chapters (1 = linear)", s400 / s10
   c = median("BenchmarkBookColdBuild", "ns/example")
   if (c > 0) printf "  %-58s %10.1f ms\n", "book: cold build, per example (compile + run, 2 engines)", c / 1e6
+  c = median("BenchmarkCheckCold", "ns/example")
+  if (c > 0) printf "  %-58s %10.1f ms\n", "book: cold check, per example (compile, 2 runs x 2 engines, vet)", c / 1e6
 }' "$out"
