@@ -44,15 +44,6 @@ func OpenFrames(s string) (*FrameWriter, error) {
 	return &FrameWriter{fd: fd}, nil
 }
 
-// Frames returns the writer of the current run, or nil outside one.
-func Frames() *FrameWriter {
-	_, w, err := Load()
-	if err != nil {
-		return nil
-	}
-	return w
-}
-
 // Write writes payload as one or more frames of the given kind.
 func (w *FrameWriter) Write(kind byte, payload []byte) error {
 	w.mu.Lock()

@@ -213,7 +213,7 @@ func (h *harness) body(program func()) {
 	}
 	// Let every other goroutine of the bubble run until it blocks or ends.
 	synctest.Wait()
-	h.finish(Report{Outcome: OutcomeReturned, Elapsed: elapsed, Leaks: h.leaks(true)}, ExitOK)
+	h.finish(Report{Outcome: OutcomeReturned, Elapsed: elapsed, Leaks: h.goroutines(true)}, ExitOK)
 }
 
 func (h *harness) runRealtime(program func()) {
@@ -233,7 +233,7 @@ func (h *harness) runRealtime(program func()) {
 	stable := 0
 	for i := 0; i < 100 && stable < 3; i++ {
 		time.Sleep(5 * time.Millisecond)
-		cur := h.leaks(false)
+		cur := h.goroutines(false)
 		if leaksEqual(cur, last) {
 			stable++
 		} else {
@@ -384,18 +384,14 @@ func (h *harness) finish(r Report, code int) {
 	select {} // another goroutine is exiting
 }
 
-// leaks lists the example's goroutines other than main. In a bubble these
-// are the bubble's goroutines; on the real clock, those started by the
-// example's code.
-func (h *harness) leaks(bubble bool) []Leak {
-	return h.goroutines(bubble)
-}
-
 // blocked lists the example's goroutines, main included, with where they are.
 func (h *harness) blocked() []Leak {
 	return h.goroutines(!h.cfg.Realtime)
 }
 
+// goroutines lists the example's goroutines other than the caller: in a
+// bubble, the bubble's; on the real clock, those started by the example's
+// code (main excluded). After main returned, they are the leaks.
 func (h *harness) goroutines(bubble bool) []Leak {
 	h.mu.Lock()
 	self := h.self
