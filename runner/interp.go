@@ -289,35 +289,56 @@ func (p *panicFilter) lines() []int {
 
 // panicLineFinder corrects the lines yaegi reports for a panic. yaegi names
 // the statement it was executing in each frame, which for
-// "if b == 0 { panic(...) }" is the if statement; the compiled program
-// names the panic call. When the statement that starts on the reported line
-// contains a call to panic, the call's line is the answer.
+// "if b == 0 { panic(...) }" is the if statement, and for a panic call
+// that follows another statement, sometimes that statement; the compiled
+// program names the panic call. When the statement on the reported line
+// contains a call to panic, or the statement after it in its block is one,
+// the call's line is the answer.
 func panicLineFinder(file string, src []byte) func(int) int {
 	fset := token.NewFileSet()
 	f, err := parser.ParseFile(fset, file, src, 0)
 	if err != nil {
 		return func(line int) int { return line }
 	}
+	lineOf := func(n ast.Node) int { return fset.Position(n.Pos()).Line }
+	panicIn := func(n ast.Node) int {
+		found := 0
+		ast.Inspect(n, func(n ast.Node) bool {
+			if call, ok := n.(*ast.CallExpr); ok && found == 0 {
+				if id, ok := call.Fun.(*ast.Ident); ok && id.Name == "panic" {
+					found = lineOf(call)
+				}
+			}
+			return found == 0
+		})
+		return found
+	}
 	return func(line int) int {
-		found := line
+		found := 0
 		ast.Inspect(f, func(n ast.Node) bool {
-			if found != line || n == nil {
-				return false
+			block, ok := n.(*ast.BlockStmt)
+			if !ok || found != 0 {
+				return found == 0
 			}
-			stmt, ok := n.(ast.Stmt)
-			if !ok || fset.Position(stmt.Pos()).Line != line {
-				return true
-			}
-			ast.Inspect(stmt, func(n ast.Node) bool {
-				if call, ok := n.(*ast.CallExpr); ok && found == line {
-					if id, ok := call.Fun.(*ast.Ident); ok && id.Name == "panic" {
-						found = fset.Position(call.Pos()).Line
+			for i, stmt := range block.List {
+				if lineOf(stmt) != line {
+					continue
+				}
+				if found = panicIn(stmt); found == 0 && i+1 < len(block.List) {
+					if es, ok := block.List[i+1].(*ast.ExprStmt); ok {
+						found = panicIn(es)
 					}
 				}
-				return found == line
-			})
-			return false
+				if found == 0 {
+					found = line
+				}
+				return false
+			}
+			return true
 		})
+		if found == 0 {
+			return line
+		}
 		return found
 	}
 }

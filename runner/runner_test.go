@@ -166,6 +166,18 @@ func TestPanic(t *testing.T) {
 	})
 }
 
+// TestPanicAfterStatement: yaegi names the statement before a panic call;
+// the runner reports the call's line under both engines.
+func TestPanicAfterStatement(t *testing.T) {
+	engines(t, func(t *testing.T, e Engine) {
+		res := runFile(t, testRunner(t), "panicafter.go", Options{Engine: e})
+		wantErr(t, res, KindPanic, 7)
+		if res.Stderr() != "panic: boom\n\tat panicafter.go:7\n" {
+			t.Errorf("stderr %q", res.Stderr())
+		}
+	})
+}
+
 func TestPanicInGoroutine(t *testing.T) {
 	engines(t, func(t *testing.T, e Engine) {
 		res := runFile(t, testRunner(t), "gopanic.go", Options{Engine: e})
