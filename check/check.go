@@ -45,7 +45,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
-	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -190,7 +189,7 @@ func stability(book *site.Book, a, b *site.Results) []error {
 		seen[u.Example.Name] = true
 		oa, ob := summary(ra), summary(rb)
 		if u.Directive.Unordered {
-			oa, ob = sortLines(oa), sortLines(ob)
+			oa, ob = site.SortLines(oa), site.SortLines(ob)
 		}
 		if oa == ob && !u.Directive.HideDiagram && site.DiagramShown(ra.Trace) {
 			// The page draws the trace: it must be as stable as the output.
@@ -225,12 +224,6 @@ func summary(r *runner.Result) string {
 	s := site.GoldenOutput(r)
 	s += fmt.Sprintf("[exit status %d, %d leaked]\n", r.ExitCode, len(r.Leaks))
 	return s
-}
-
-func sortLines(s string) string {
-	lines := strings.SplitAfter(s, "\n")
-	slices.Sort(lines)
-	return strings.Join(lines, "")
 }
 
 // write writes the changed golden files and reports them.

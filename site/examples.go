@@ -161,7 +161,7 @@ func Verify(book *Book, results *Results) error {
 		}
 		got, want := GoldenOutput(res), string(e.Golden)
 		if d.Unordered {
-			got, want = sortLines(got), sortLines(want)
+			got, want = SortLines(got), SortLines(want)
 		}
 		if got != want {
 			errs.addf(u.File, u.Line, "example %q: output differs from %s (if the new output is right, run \"signalwire check -update\"):\n%s",
@@ -205,7 +205,7 @@ func Update(book *Book, results *Results) ([]GoldenChange, error) {
 		done[u.Example] = true
 		e := u.Example
 		got := GoldenOutput(res)
-		if e.HasGolden && (string(e.Golden) == got || u.Directive.Unordered && sortLines(string(e.Golden)) == sortLines(got)) {
+		if e.HasGolden && (string(e.Golden) == got || u.Directive.Unordered && SortLines(string(e.Golden)) == SortLines(got)) {
 			continue
 		}
 		changes = append(changes, GoldenChange{File: e.GoldenFile, Old: string(e.Golden), New: got, Created: !e.HasGolden})
@@ -305,8 +305,8 @@ func plural(n int, what string) string {
 	return fmt.Sprintf("%d %ss", n, what)
 }
 
-// sortLines sorts the lines of s, for comparing unordered output.
-func sortLines(s string) string {
+// SortLines sorts the lines of s, for comparing unordered output.
+func SortLines(s string) string {
 	lines := strings.SplitAfter(s, "\n")
 	if lines[len(lines)-1] == "" {
 		lines = lines[:len(lines)-1]
