@@ -49,7 +49,7 @@ func (r *raw) result(engine Engine, file string, o Options) *Result {
 			fail(KindPanic, line, "panic: %s", rep.Panic.Value)
 		case harness.OutcomeBudget:
 			res.ExitCode = -1
-			fail(KindBudget, 0, "virtual time budget exceeded: %s (deadlocked, or waiting too long)", rep.Message)
+			fail(KindBudget, 0, "virtual time budget exceeded: %s", rep.Message)
 		case harness.OutcomeWall:
 			res.ExitCode = -1
 			fail(KindTimeout, 0, "timeout: %s (an endless loop?)", rep.Message)
@@ -63,8 +63,17 @@ func (r *raw) result(engine Engine, file string, o Options) *Result {
 			res.ExitCode = -1
 			fail(KindMemory, 0, "memory limit exceeded: %s", rep.Message)
 		case harness.OutcomeDeadlock:
+			// As the runtime says it of a program outside a bubble.
 			res.ExitCode = 2
-			fail(KindDeadlock, 0, "all goroutines are asleep - deadlock!")
+			line := 0
+			for _, g := range rep.Blocked {
+				if g.Line > 0 {
+					line = g.Line
+					break
+				}
+			}
+			res.Output = appendChunk(res.Output, Stderr, "fatal error: all goroutines are asleep - deadlock!\n")
+			fail(KindDeadlock, line, "fatal error: all goroutines are asleep - deadlock!")
 		case harness.OutcomeCompile, harness.OutcomeUnsupported:
 			res.ExitCode = -1
 			kind := KindCompile

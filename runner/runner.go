@@ -34,7 +34,12 @@
 // prints "500ms", never "500.2371ms". Time stops when main returns.
 // A goroutine blocked on real network I/O is not durably blocked, so it keeps
 // virtual time from advancing; the watchdog reports such a run as
-// [KindNetwork]. Use the real clock, or net.Pipe, for such examples.
+// [KindNetwork]. Use the real clock, or net.Pipe, for such examples. The same
+// holds for a channel or mutex created outside the bubble, such as one in a
+// package-level variable ([KindStuck]). A program whose goroutines all wait
+// for something that can never happen fails as Go reports it,
+// "fatal error: all goroutines are asleep - deadlock!" ([KindDeadlock]),
+// with where each one waits.
 //
 // # Isolation and limits
 //

@@ -267,6 +267,26 @@ func TestVirtualBudget(t *testing.T) {
 	})
 }
 
+// TestDeadlock: a program whose goroutines all wait for ever fails as Go
+// says it does, although the budget's timer keeps the bubble alive.
+func TestDeadlock(t *testing.T) {
+	engines(t, func(t *testing.T, e Engine) {
+		res := runFile(t, testRunner(t), "deadlock.go", Options{Engine: e})
+		line := 12
+		if e == EngineYaegi {
+			line = 0 // the interpreter's stacks have no example lines
+		}
+		wantErr(t, res, KindDeadlock, line)
+		if res.ExitCode != 2 || res.Stdout() != "waiting for a value nobody sends\n" ||
+			res.Stderr() != "fatal error: all goroutines are asleep - deadlock!\n" {
+			t.Errorf("exit %d stdout %q stderr %q", res.ExitCode, res.Stdout(), res.Stderr())
+		}
+		if len(res.Err.Blocked) != 1 || res.Err.Blocked[0].State != "chan receive" {
+			t.Errorf("blocked %+v, want main in chan receive", res.Err.Blocked)
+		}
+	})
+}
+
 func TestOutputTruncated(t *testing.T) {
 	engines(t, func(t *testing.T, e Engine) {
 		res := runFile(t, testRunner(t), "flood.go", Options{Engine: e, OutputLimit: 1000})

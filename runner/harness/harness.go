@@ -40,6 +40,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -145,6 +146,8 @@ type harness struct {
 	mu    sync.Mutex
 	start time.Time // start of main, virtual or real
 	self  int       // the goroutine that runs main
+
+	over atomic.Pointer[Report] // set when the virtual-time budget ran out
 }
 
 // runVirtual runs program inside a synctest bubble. synctest needs a
@@ -170,8 +173,16 @@ func (h *harness) runVirtual(program func()) {
 		defer func() {
 			if r := recover(); r != nil {
 				// synctest panics when every goroutine of the bubble is
-				// blocked and no timer can wake any of them.
-				h.finish(Report{Outcome: OutcomeDeadlock, Message: fmt.Sprint(r)}, ExitLimit)
+				// blocked and no timer can wake any of them: after the
+				// budget's timer, only a deadlock leaves it so.
+				rep := Report{Outcome: OutcomeDeadlock, Message: fmt.Sprint(r)}
+				if over := h.over.Load(); over != nil {
+					rep.Blocked = over.Blocked
+				}
+				if rec != nil {
+					rep.Elapsed = time.Duration(rec.latest())
+				}
+				h.finish(rep, ExitPanic)
 			}
 		}()
 		synctest.Test(t, func(t *testing.T) {
@@ -196,18 +207,30 @@ func (h *harness) body(program func()) {
 		rec.start = h.start
 		rec.mu.Unlock()
 	}
+	// The budget is a timer, and a timer keeps a bubble alive: time jumps to
+	// it when every goroutine is blocked, even when nothing else could
+	// ever wake them. So when it fires, it records what the program was
+	// waiting for and blocks without a timer. If another timer is pending,
+	// time moves on and the watchdog ends the run as over budget; if none
+	// is, synctest finds every goroutine blocked for good and panics,
+	// which runVirtual reports as the deadlock it is.
 	budget := time.AfterFunc(h.cfg.Budget, func() {
-		h.finish(Report{
+		h.w.Mark()
+		h.over.Store(&Report{
 			Outcome: OutcomeBudget,
 			Elapsed: h.cfg.Budget,
 			Message: fmt.Sprintf("still running after %v of virtual time", h.cfg.Budget),
 			Blocked: h.blocked(),
-		}, ExitLimit)
+		})
+		select {}
 	})
 	p := h.callMain(program)
 	elapsed := time.Since(h.start)
 	h.w.Mark()
 	budget.Stop()
+	if r := h.over.Load(); r != nil {
+		h.finish(*r, ExitLimit) // main returned, but after the budget
+	}
 	if p != nil {
 		h.finish(Report{Outcome: OutcomePanic, Elapsed: elapsed, Panic: p}, ExitPanic)
 	}
@@ -278,6 +301,9 @@ func (h *harness) watchdog() {
 					Message: fmt.Sprintf("used %d MiB of memory, over the limit of %d MiB", used>>20, h.cfg.Memory>>20),
 				}, ExitLimit)
 			}
+		}
+		if r := h.over.Load(); r != nil {
+			h.finish(*r, ExitLimit)
 		}
 		if now.After(deadline) {
 			r := Report{
