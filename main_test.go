@@ -188,8 +188,9 @@ func (b *lockedBuffer) String() string {
 	return b.buf.String()
 }
 
-// TestPages opens the committed book in headless Chromium at desktop and
-// phone widths, light and dark, and checks what a reader sees; with
+// TestPages opens every page of the committed book in headless Chromium at
+// desktop and phone widths, light and dark, and checks what a reader sees:
+// nothing scrolls sideways and the theme follows the system; with
 // -screenshots it also saves each view.
 func TestPages(t *testing.T) {
 	ctx := browser.New(t)
@@ -203,7 +204,12 @@ func TestPages(t *testing.T) {
 		{"desktop", 1280, 900, false},
 		{"phone", 390, 844, true},
 	}
-	for _, page := range []string{"index.html", "pitfalls.html", "values.html"} {
+	pages, err := filepath.Glob("public/*.html")
+	if err != nil || len(pages) < 3 {
+		t.Fatalf("pages %v, %v", pages, err)
+	}
+	for _, page := range pages {
+		page = filepath.Base(page)
 		for _, v := range views {
 			for _, scheme := range []string{"light", "dark"} {
 				name := fmt.Sprintf("%s-%s-%s", strings.TrimSuffix(page, ".html"), v.name, scheme)
