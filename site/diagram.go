@@ -381,15 +381,7 @@ func (m *traceModel) describe() string {
 				}
 				parts = append(parts, s)
 			}
-			if s := n.status(); s != "" {
-				parts = append(parts, s)
-			}
-			if s := n.cause(); s != "" {
-				parts = append(parts, s)
-			}
-			for _, af := range n.afs {
-				parts = append(parts, afterFuncStatus(&af))
-			}
+			parts = n.appendFacts(parts)
 			b.WriteString(strings.Join(parts, ", "))
 		}
 		b.WriteString(".")
@@ -793,7 +785,12 @@ func (m *traceModel) drawContext(d *drawing, n *ctxNode, y float64, barY map[*ct
 
 // rowDescription is what a row's tooltip says beyond its label.
 func (m *traceModel) rowDescription(n *ctxNode) string {
-	parts := []string{"made at " + fmtDuration(n.Created)}
+	return strings.Join(n.appendFacts([]string{"made at " + fmtDuration(n.Created)}), ", ")
+}
+
+// appendFacts appends what happened to the context: how it ended, its
+// cause, and its AfterFuncs.
+func (n *ctxNode) appendFacts(parts []string) []string {
 	if s := n.status(); s != "" {
 		parts = append(parts, s)
 	}
@@ -803,7 +800,7 @@ func (m *traceModel) rowDescription(n *ctxNode) string {
 	for _, af := range n.afs {
 		parts = append(parts, afterFuncStatus(&af))
 	}
-	return strings.Join(parts, ", ")
+	return parts
 }
 
 // rowTitle gives the row around y a tooltip: a transparent band with a
