@@ -60,9 +60,30 @@ type toolchain struct {
 	overlay string // the overlay file that frames os writes
 }
 
+// toolchain returns the go command's description, looking it up on first
+// use. Only a successful lookup is kept: a failure, such as the caller's
+// context being cancelled while "go env" ran, is the caller's alone, and the
+// next call tries again.
 func (r *Runner) toolchain(ctx context.Context) (*toolchain, error) {
-	r.toolOnce.Do(func() { r.tool, r.toolErr = r.loadToolchain(ctx) })
-	return r.tool, r.toolErr
+	r.toolInit.Do(func() { r.toolLock = make(chan struct{}, 1) })
+	select {
+	case r.toolLock <- struct{}{}:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	defer func() { <-r.toolLock }()
+	if r.tool != nil {
+		return r.tool, nil
+	}
+	t, err := r.loadToolchain(ctx)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		return nil, err
+	}
+	r.tool = t
+	return t, nil
 }
 
 func (r *Runner) loadToolchain(ctx context.Context) (*toolchain, error) {

@@ -172,9 +172,11 @@ type Runner struct {
 	// NoResultCache runs every example even when a result is cached.
 	NoResultCache bool
 
-	toolOnce sync.Once
+	// toolLock (a one-slot semaphore, so that waiting honours the
+	// caller's context) guards tool, which is set once a lookup succeeds.
+	toolLock chan struct{}
+	toolInit sync.Once
 	tool     *toolchain
-	toolErr  error
 
 	mu    sync.Mutex
 	locks map[string]*keyLock

@@ -460,3 +460,26 @@ func TestResultCache(t *testing.T) {
 		t.Fatalf("edited run: %v cached=%v %q", err, third.Cached, third.Stdout())
 	}
 }
+
+// TestCancelledCallDoesNotPoisonRunner: a call whose context is cancelled
+// fails, and the next call with a live context works (the go command's
+// lookup must not keep the first caller's context error).
+func TestCancelledCallDoesNotPoisonRunner(t *testing.T) {
+	r := &Runner{CacheDir: t.TempDir()}
+	src, err := os.ReadFile("testdata/timeout.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	if _, err := r.Run(ctx, "timeout.go", src, Options{Engine: EngineGo}); !errors.Is(err, context.Canceled) {
+		t.Fatalf("run with a cancelled context: %v, want context.Canceled", err)
+	}
+	res, err := r.Run(t.Context(), "timeout.go", src, Options{Engine: EngineGo})
+	if err != nil {
+		t.Fatalf("run after a cancelled one: %v", err)
+	}
+	if res.Err != nil || !strings.HasPrefix(res.Stdout(), "stopped after 500ms") {
+		t.Fatalf("run after a cancelled one: %v %q", res.Err, res.Stdout())
+	}
+}
