@@ -107,10 +107,17 @@ func start(ctx context.Context, c child, outputLimit int) (*raw, error) {
 	for _, f := range files[1:] {
 		f.Close()
 	}
+	// The child reads what it needs of descriptor 4 while it runs; the
+	// write ends when it has, or when the child is gone (EPIPE).
+	var fed chan error
 	if extraW != nil {
+		fed = make(chan error, 1)
 		go func() {
-			extraW.Write(c.extra)
-			extraW.Close()
+			_, err := extraW.Write(c.extra)
+			if cerr := extraW.Close(); err == nil {
+				err = cerr
+			}
+			fed <- err
 		}()
 	}
 
@@ -130,11 +137,21 @@ func start(ctx context.Context, c child, outputLimit int) (*raw, error) {
 	r.rawStdout, r.rawStderr = stdout.Bytes(), stderr.Bytes()
 	r.exitCode = cmd.ProcessState.ExitCode()
 
+	var feedErr error
+	if fed != nil {
+		feedErr = <-fed
+	}
 	if ctx.Err() != nil {
 		return nil, ctx.Err()
 	}
 	if runCtx.Err() != nil {
 		r.killed = true
+	}
+	// A child that stopped before it read its input has said why, or
+	// exited with a status that does; any other failure to hand it over
+	// is the runner's.
+	if feedErr != nil && !r.killed && !r.truncated && !errors.Is(feedErr, syscall.EPIPE) {
+		return nil, fmt.Errorf("handing the program to its process: %w", feedErr)
 	}
 	var exitErr *exec.ExitError
 	if waitErr != nil && !errors.As(waitErr, &exitErr) && !r.killed && !r.truncated && !errors.Is(waitErr, exec.ErrWaitDelay) {
