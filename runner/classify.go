@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 
+	"signalwire/internal/english"
 	"signalwire/runner/harness"
 )
 
@@ -37,7 +38,7 @@ func (r *raw) result(engine Engine, file string, o Options) *Result {
 			res.ExitCode = 0
 			res.Leaks = rep.Leaks
 			if n := len(rep.Leaks); n > 0 {
-				fail(KindLeak, rep.Leaks[0].Line, "%s leaked: %s", plural(n, "goroutine"), leakSummary(file, rep.Leaks))
+				fail(KindLeak, rep.Leaks[0].Line, "%s leaked: %s", english.Plural(n, "goroutine"), leakSummary(file, rep.Leaks))
 			}
 		case harness.OutcomePanic:
 			res.ExitCode = 2
@@ -183,13 +184,6 @@ func shortName(file string) string {
 		return file[i+1:]
 	}
 	return file
-}
-
-func plural(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	return fmt.Sprintf("%d %ss", n, word)
 }
 
 func leakSummary(file string, leaks []Leak) string {

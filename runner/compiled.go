@@ -10,6 +10,7 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"go/types"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -273,7 +274,7 @@ func instrument(base string, src []byte) []byte {
 		if !ok {
 			return true
 		}
-		if id, ok := ast.Unparen(g.Call.Fun).(*ast.Ident); ok && builtins[id.Name] {
+		if id, ok := ast.Unparen(g.Call.Fun).(*ast.Ident); ok && isBuiltin(id.Name) {
 			return true
 		}
 		fun := g.Call.Fun
@@ -296,12 +297,13 @@ func instrument(base string, src []byte) []byte {
 	return out
 }
 
-// builtins cannot be passed as values, so go statements calling them are
-// left alone.
-var builtins = map[string]bool{
-	"append": true, "cap": true, "clear": true, "close": true, "complex": true, "copy": true,
-	"delete": true, "imag": true, "len": true, "make": true, "max": true, "min": true, "new": true,
-	"panic": true, "print": true, "println": true, "real": true, "recover": true,
+// isBuiltin reports whether name is a built-in function of the language
+// (append, close, panic, ...), which cannot be passed as a value, so that
+// go statements calling one are left alone. A program that declares its own
+// function of that name is rare enough to lose its trace entry.
+func isBuiltin(name string) bool {
+	_, ok := types.Universe.Lookup(name).(*types.Builtin)
+	return ok
 }
 
 // dropBuildConstraints blanks //go:build and // +build lines above the

@@ -235,22 +235,6 @@ func compileInterp(i *interp.Interpreter, file string, src []byte) (prog *interp
 	return nil, rep
 }
 
-var (
-	undefinedBuiltinRE  = regexp.MustCompile(`^undefined: (min|max|clear)$`)
-	undefinedSelectorRE = regexp.MustCompile(`^undefined selector: (\w+)\.(\w+)$`)
-)
-
-// missingFeature names what the interpreter lacks, from its compile error.
-func missingFeature(msg string) string {
-	if m := undefinedBuiltinRE.FindStringSubmatch(msg); m != nil {
-		return fmt.Sprintf("not supported by the interpreter: the built-in function %s (Go 1.21)", m[1])
-	}
-	if m := undefinedSelectorRE.FindStringSubmatch(msg); m != nil {
-		return fmt.Sprintf("not supported by the interpreter: %s.%s (yaegi's standard library lacks generic functions and APIs newer than Go 1.22)", m[1], m[2])
-	}
-	return ""
-}
-
 // panicFilter is the interpreted program's stderr. yaegi prints a line
 // "main.go:12:3: panic: main.f(...)" for each frame a panic unwinds; the
 // filter keeps those lines out of the output and records them, innermost

@@ -96,6 +96,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -276,28 +277,41 @@ var (
 	version     string
 )
 
-// Version identifies the runner's code: a hash of its sources, the harness
-// and the overlay. Cached binaries and results are keyed by it, so a change
-// to the runner never serves a stale result.
+// Version identifies the runner's code: a hash of what decides a result,
+// its sources, the harness and the overlay, tests excluded. Cached binaries
+// and results are keyed by it, so a change to the runner never serves a
+// stale result, and editing a test throws nothing away.
 func Version() string {
-	versionOnce.Do(func() {
-		h := sha256.New()
-		var names []string
-		fs.WalkDir(embedded, ".", func(p string, d fs.DirEntry, err error) error {
-			if err == nil && !d.IsDir() {
-				names = append(names, p)
-			}
-			return nil
-		})
-		sort.Strings(names)
-		for _, n := range names {
-			b, _ := embedded.ReadFile(n)
-			fmt.Fprintf(h, "%s\x00%d\x00", n, len(b))
-			h.Write(b)
-		}
-		version = hex.EncodeToString(h.Sum(nil))[:16]
-	})
+	versionOnce.Do(func() { version = versionOf(embedded) })
 	return version
+}
+
+// versionOf hashes the files of fsys that are not tests.
+func versionOf(fsys fs.FS) string {
+	h := sha256.New()
+	var names []string
+	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if !d.IsDir() && !strings.HasSuffix(p, "_test.go") {
+			names = append(names, p)
+		}
+		return nil
+	})
+	if err != nil {
+		panic(err) // an embedded file system cannot fail
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		b, err := fs.ReadFile(fsys, n)
+		if err != nil {
+			panic(err)
+		}
+		fmt.Fprintf(h, "%s\x00%d\x00", n, len(b))
+		h.Write(b)
+	}
+	return hex.EncodeToString(h.Sum(nil))[:16]
 }
 
 // keyLock serializes work on one cache key within a process.

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"testing/fstest"
 	"time"
 )
 
@@ -481,5 +482,25 @@ func TestCancelledCallDoesNotPoisonRunner(t *testing.T) {
 	}
 	if res.Err != nil || !strings.HasPrefix(res.Stdout(), "stopped after 500ms") {
 		t.Fatalf("run after a cancelled one: %v %q", res.Err, res.Stdout())
+	}
+}
+
+// TestVersionIgnoresTests: editing a test must not throw away every cached
+// binary and result; editing the harness must.
+func TestVersionIgnoresTests(t *testing.T) {
+	files := func(test, harness string) fstest.MapFS {
+		return fstest.MapFS{
+			"runner.go":              {Data: []byte("package runner")},
+			"runner_test.go":         {Data: []byte(test)},
+			"harness/harness.go":     {Data: []byte(harness)},
+			"harness/stacks_test.go": {Data: []byte(test)},
+		}
+	}
+	base := versionOf(files("a", "a"))
+	if got := versionOf(files("b", "a")); got != base {
+		t.Errorf("editing a test changed the version: %s, was %s", got, base)
+	}
+	if got := versionOf(files("a", "b")); got == base {
+		t.Errorf("editing the harness kept the version %s", got)
 	}
 }
