@@ -48,6 +48,11 @@ Run "signalwire <command> -h" for a command's flags.
 var errUsage = errors.New("usage")
 
 func main() {
+	// The runner re-executes this program to interpret each example in a
+	// process of its own; in that process, nothing else runs.
+	if runner.IsChild() {
+		runner.ChildMain()
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()

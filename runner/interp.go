@@ -24,30 +24,61 @@ import (
 	swsignal "signalwire/runner/harness/swsignal"
 )
 
-// childEnv makes a binary that links this package act as the interpreter's
-// child process: the runner starts its own executable with it set.
+// childEnv marks the interpreter's child process: the runner starts its own
+// executable (or Runner.self) with it set, and that program's main calls
+// [ChildMain] when [IsChild] says so.
 const childEnv = "SIGNALWIRE_RUNNER_CHILD"
 
-func init() {
-	if os.Getenv(childEnv) == "yaegi" {
-		interpChild()
+// IsChild reports whether this process was started by a [Runner] as the
+// interpreter's child process. A program that runs examples under the
+// interpreter (EngineYaegi or EngineBoth) must begin its main function,
+// and the TestMain of its test binaries, with
+//
+//	if runner.IsChild() {
+//		runner.ChildMain()
+//	}
+//
+// because the runner re-executes that program to interpret each example in a
+// process of its own. Nothing else of the program runs in the child.
+func IsChild() bool { return os.Getenv(childEnv) == "yaegi" }
+
+// ChildMain runs the example the runner hands to this process under the
+// interpreter, reports what it did to the runner and exits. It never
+// returns. Call it only when [IsChild] is true.
+func ChildMain() {
+	if !IsChild() {
+		fmt.Fprintln(os.Stderr, "runner.ChildMain: this process was not started by the runner")
+		os.Exit(harness.ExitLimit)
 	}
+	interpChild()
 }
 
-// runInterp runs the example under yaegi in a child process: the runner's
-// own executable, which turns into the child in this package's init.
-func (r *Runner) runInterp(ctx context.Context, file string, src []byte, o Options) (*Result, error) {
-	exe, err := os.Executable()
-	if err != nil {
-		return nil, fmt.Errorf("the interpreter engine re-executes the runner: %w", err)
+// interpreterCommand is the process that interprets one example: this
+// program again, which turns into the child at the top of its main.
+func (r *Runner) interpreterCommand(file string) (child, error) {
+	exe := r.self
+	if exe == "" {
+		var err error
+		if exe, err = os.Executable(); err != nil {
+			return child{}, fmt.Errorf("the interpreter engine re-executes the runner: %w", err)
+		}
 	}
-	c := child{
+	return child{
 		path:  exe,
 		args:  []string{strings.TrimSuffix(shortName(file), ".go")},
 		env:   []string{childEnv + "=yaegi"},
-		extra: src,
-		cfg:   o.harnessConfig(shortName(file)),
+		hello: true,
+	}, nil
+}
+
+// runInterp runs the example under yaegi in a child process.
+func (r *Runner) runInterp(ctx context.Context, file string, src []byte, o Options) (*Result, error) {
+	c, err := r.interpreterCommand(file)
+	if err != nil {
+		return nil, err
 	}
+	c.extra = src
+	c.cfg = o.harnessConfig(shortName(file))
 	c.cfg.Trace = !o.NoTrace
 	if o.GOMAXPROCS > 0 {
 		c.env = append(c.env, "GOMAXPROCS="+strconv.Itoa(o.GOMAXPROCS))
@@ -71,6 +102,7 @@ func interpChild() {
 		fmt.Fprintln(os.Stderr, "signalwire interpreter:", err)
 		os.Exit(harness.ExitLimit)
 	}
+	fw.Hello()
 	src, err := io.ReadAll(os.NewFile(4, "source"))
 	if err != nil {
 		harness.Fail(harness.Report{Outcome: harness.OutcomeHarness, Message: "reading the program: " + err.Error()})

@@ -25,6 +25,7 @@ type child struct {
 	env   []string // added to the minimal environment
 	extra []byte   // written to descriptor 4, when not nil
 	cfg   harness.Config
+	hello bool // the process must say it is the interpreter's child
 }
 
 // raw is what a child process did, before interpretation.
@@ -36,6 +37,7 @@ type raw struct {
 	panicLines []int // from the interpreter's panicking goroutines
 	exitCode   int
 	truncated  bool
+	hello      bool // the interpreter's child said hello
 	killed     bool // the runner killed it: the harness missed its deadline
 	wall       time.Duration
 }
@@ -153,6 +155,11 @@ func start(ctx context.Context, c child, outputLimit int) (*raw, error) {
 	if feedErr != nil && !r.killed && !r.truncated && !errors.Is(feedErr, syscall.EPIPE) {
 		return nil, fmt.Errorf("handing the program to its process: %w", feedErr)
 	}
+	if c.hello && !r.hello && !r.killed {
+		return nil, fmt.Errorf("the interpreter engine runs %s as its child process, which did not turn into one "+
+			"(its main must begin with: if runner.IsChild() { runner.ChildMain() }); it exited with status %d%s",
+			c.path, r.exitCode, firstLine(stderr.Bytes()))
+	}
 	var exitErr *exec.ExitError
 	if waitErr != nil && !errors.As(waitErr, &exitErr) && !r.killed && !r.truncated && !errors.Is(waitErr, exec.ErrWaitDelay) {
 		return nil, waitErr
@@ -203,6 +210,8 @@ func (r *raw) readFrames(f io.Reader, limit int, kill func()) {
 					stream = Stderr
 				}
 				r.add(stream, string(text))
+			case harness.FrameHello:
+				r.hello = true
 			case harness.FrameMark:
 				marked = true
 			case harness.FrameReport:
@@ -273,4 +282,13 @@ func (b *cappedBuffer) Bytes() []byte {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return bytes.Clone(b.buf.Bytes())
+}
+
+// firstLine quotes the first line of what a process wrote, for a message.
+func firstLine(b []byte) string {
+	line, _, _ := bytes.Cut(bytes.TrimSpace(b), []byte("\n"))
+	if len(line) == 0 {
+		return ""
+	}
+	return fmt.Sprintf(" and said %q", line)
 }

@@ -173,6 +173,10 @@ type Runner struct {
 	// NoResultCache runs every example even when a result is cached.
 	NoResultCache bool
 
+	// self is the program re-executed as the interpreter's child;
+	// os.Executable() when empty.
+	self string
+
 	// toolLock (a one-slot semaphore, so that waiting honours the
 	// caller's context) guards tool, which is set once a lookup succeeds.
 	toolLock chan struct{}

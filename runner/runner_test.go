@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -33,6 +34,9 @@ func testRunner(t *testing.T) *Runner {
 }
 
 func TestMain(m *testing.M) {
+	if IsChild() {
+		ChildMain()
+	}
 	code := m.Run()
 	if sharedRunner != nil {
 		os.RemoveAll(sharedRunner.CacheDir)
@@ -502,5 +506,27 @@ func TestVersionIgnoresTests(t *testing.T) {
 	}
 	if got := versionOf(files("a", "b")); got == base {
 		t.Errorf("editing the harness kept the version %s", got)
+	}
+}
+
+// TestInterpreterChildMustBeCalled: a program that runs examples under the
+// interpreter without calling ChildMain at the top of its main gets an error
+// that says what to write, not a silent empty run.
+func TestInterpreterChildMustBeCalled(t *testing.T) {
+	exe, err := exec.LookPath("true")
+	if err != nil {
+		t.Skip("no true command")
+	}
+	r := &Runner{CacheDir: t.TempDir(), NoResultCache: true, self: exe}
+	src, err := os.ReadFile("testdata/timeout.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := r.Run(t.Context(), "timeout.go", src, Options{Engine: EngineYaegi})
+	if err == nil {
+		t.Fatalf("got a result (%v, %q), want an error naming runner.ChildMain", res.Err, res.Combined())
+	}
+	if !strings.Contains(err.Error(), "runner.ChildMain()") {
+		t.Errorf("error %q does not say to call runner.ChildMain", err)
 	}
 }
