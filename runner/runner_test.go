@@ -44,8 +44,16 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
+// slowMachine is the wall-clock limit of tests that do not test it: many
+// times what any of them needs, on a machine busy with other work or under
+// the race detector. A test of the wall limit sets its own.
+const slowMachine = 2 * time.Minute
+
 func runFile(t *testing.T, r *Runner, name string, o Options) *Result {
 	t.Helper()
+	if o.Timeout == 0 {
+		o.Timeout = slowMachine
+	}
 	src, err := os.ReadFile(filepath.Join("testdata", name))
 	if err != nil {
 		t.Fatal(err)
@@ -322,7 +330,9 @@ func TestStreamsKeepTheirOrder(t *testing.T) {
 
 func TestNetworkBlocksVirtualTime(t *testing.T) {
 	engines(t, func(t *testing.T, e Engine) {
-		res := runFile(t, testRunner(t), "network.go", Options{Engine: e, Timeout: time.Second})
+		// No wall limit can end it first: the watchdog sees the goroutine
+		// in IO wait long before.
+		res := runFile(t, testRunner(t), "network.go", Options{Engine: e})
 		if res.Err == nil || res.Err.Kind != KindNetwork {
 			t.Fatalf("got %v, want a network error", res.Err)
 		}
@@ -346,6 +356,8 @@ func TestNetworkOnRealClock(t *testing.T) {
 
 func TestMemoryLimit(t *testing.T) {
 	engines(t, func(t *testing.T, e Engine) {
+		// memory.go reaches 64 MiB in a few dozen native calls; the wall
+		// limit is slowMachine.
 		res := runFile(t, testRunner(t), "memory.go", Options{Engine: e, MemoryLimit: 64 << 20})
 		wantErr(t, res, KindMemory, 0)
 	})
@@ -385,11 +397,11 @@ func TestCancelKillsChild(t *testing.T) {
 		done := make(chan error, 1)
 		var pids []int
 		go func() {
-			_, err := r.Run(ctx, "loop.go", src, Options{Engine: e, Timeout: time.Minute})
+			_, err := r.Run(ctx, "loop.go", src, Options{Engine: e, Timeout: slowMachine})
 			done <- err
 		}()
 		// Wait until the child runs, then cancel.
-		deadline := time.Now().Add(30 * time.Second)
+		deadline := time.Now().Add(slowMachine)
 		for len(pids) == 0 && time.Now().Before(deadline) {
 			time.Sleep(20 * time.Millisecond)
 			pids = childPIDs(t, e)
@@ -403,7 +415,7 @@ func TestCancelKillsChild(t *testing.T) {
 			if !errors.Is(err, context.Canceled) {
 				t.Errorf("Run returned %v, want context.Canceled", err)
 			}
-		case <-time.After(5 * time.Second):
+		case <-time.After(slowMachine):
 			t.Fatal("Run did not return after its context was cancelled")
 		}
 		for _, pid := range pids {
@@ -450,17 +462,17 @@ func TestResultCache(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	first, err := r.Run(t.Context(), "timeout.go", src, Options{Engine: EngineYaegi})
+	first, err := r.Run(t.Context(), "timeout.go", src, Options{Engine: EngineYaegi, Timeout: slowMachine})
 	if err != nil || first.Cached {
 		t.Fatalf("first run: %v cached=%v", err, first.Cached)
 	}
-	second, err := r.Run(t.Context(), "timeout.go", src, Options{Engine: EngineYaegi})
+	second, err := r.Run(t.Context(), "timeout.go", src, Options{Engine: EngineYaegi, Timeout: slowMachine})
 	if err != nil || !second.Cached || second.Stdout() != first.Stdout() {
 		t.Fatalf("second run: %v cached=%v %q", err, second.Cached, second.Stdout())
 	}
 	edited := append([]byte(nil), src...)
 	edited = []byte(strings.Replace(string(edited), "500*time.Millisecond", "300*time.Millisecond", 1))
-	third, err := r.Run(t.Context(), "timeout.go", edited, Options{Engine: EngineYaegi})
+	third, err := r.Run(t.Context(), "timeout.go", edited, Options{Engine: EngineYaegi, Timeout: slowMachine})
 	if err != nil || third.Cached || !strings.HasPrefix(third.Stdout(), "stopped after 300ms") {
 		t.Fatalf("edited run: %v cached=%v %q", err, third.Cached, third.Stdout())
 	}
@@ -477,10 +489,10 @@ func TestCancelledCallDoesNotPoisonRunner(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
-	if _, err := r.Run(ctx, "timeout.go", src, Options{Engine: EngineGo}); !errors.Is(err, context.Canceled) {
+	if _, err := r.Run(ctx, "timeout.go", src, Options{Engine: EngineGo, Timeout: slowMachine}); !errors.Is(err, context.Canceled) {
 		t.Fatalf("run with a cancelled context: %v, want context.Canceled", err)
 	}
-	res, err := r.Run(t.Context(), "timeout.go", src, Options{Engine: EngineGo})
+	res, err := r.Run(t.Context(), "timeout.go", src, Options{Engine: EngineGo, Timeout: slowMachine})
 	if err != nil {
 		t.Fatalf("run after a cancelled one: %v", err)
 	}
@@ -522,7 +534,7 @@ func TestInterpreterChildMustBeCalled(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := r.Run(t.Context(), "timeout.go", src, Options{Engine: EngineYaegi})
+	res, err := r.Run(t.Context(), "timeout.go", src, Options{Engine: EngineYaegi, Timeout: slowMachine})
 	if err == nil {
 		t.Fatalf("got a result (%v, %q), want an error naming runner.ChildMain", res.Err, res.Combined())
 	}
