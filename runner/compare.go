@@ -2,6 +2,7 @@ package runner
 
 import (
 	"fmt"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -19,7 +20,21 @@ func compare(compiled, interp *Result) *Divergence {
 	return &Divergence{Diff: diff.Unified("go", "yaegi", a, b), Interpreted: interp}
 }
 
+// durationRE matches a duration as time.Duration prints it: "500ms",
+// "1.5s", "2h3m0.25s", "120µs".
+var durationRE = regexp.MustCompile(`\b(?:\d+(?:\.\d+)?(?:ns|µs|us|ms|h|m|s))+\b`)
+
+// realDuration stands for every duration a program on the real clock prints.
+const realDuration = "<duration>"
+
 // summary renders what two engines must agree on, one fact a line.
+//
+// On the real clock, a duration the program prints is a measurement: two
+// runs of the same program, by the same engine or not, print 500.87ms and
+// 501.36ms. So under the real clock, and only there, every duration in the
+// output reads as one placeholder before the engines are compared; the
+// rest of the output must still match byte for byte. Under the virtual clock
+// durations are exact, and a different duration is a divergence.
 func summary(r *Result) string {
 	var s strings.Builder
 	fmt.Fprintf(&s, "exit status: %d\n", r.ExitCode)
@@ -47,6 +62,9 @@ func summary(r *Result) string {
 		for _, line := range strings.SplitAfter(c.Text, "\n") {
 			if line == "" {
 				continue
+			}
+			if r.Realtime {
+				line = durationRE.ReplaceAllString(line, realDuration)
 			}
 			if !strings.HasSuffix(line, "\n") {
 				line += " (no newline)\n"
