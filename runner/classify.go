@@ -26,7 +26,8 @@ func (r *raw) result(engine Engine, file string, o Options) *Result {
 	}
 	if r.truncated {
 		res.ExitCode = -1
-		res.Output = append(res.Output, Chunk{Stream: Stderr, Text: fmt.Sprintf("\n[output truncated at %d bytes]\n", o.OutputLimit)})
+		r.appendRaw(res)
+		res.Output = appendChunk(res.Output, Stderr, fmt.Sprintf("\n[output truncated at %d bytes]\n", o.OutputLimit))
 		fail(KindTruncated, 0, "output truncated: the program wrote more than %d bytes", o.OutputLimit)
 		return res
 	}
@@ -98,9 +99,24 @@ func (r *raw) result(engine Engine, file string, o Options) *Result {
 		r.appendRaw(res)
 		return res
 	}
-	// No report: the program ended the process itself.
+	// No report: the program ended the process itself. Only the runtime's
+	// own crash exits with status 2 after a traceback; a program that
+	// prints such text and exits otherwise did not crash.
 	stderr := string(r.rawStderr)
-	if i := strings.Index(stderr, "panic: "); i >= 0 && strings.Contains(stderr[i:], "\ngoroutine ") {
+	crashed := res.ExitCode == harness.ExitPanic
+	if i := strings.Index(stderr, "runtime: goroutine stack exceeds "); crashed && i >= 0 {
+		limit, _, _ := strings.Cut(stderr[i:], "\n")
+		line := 0
+		if engine == EngineGo {
+			line = crashLine(stderr[i:], file)
+		}
+		r.rawStderr = []byte(stderr[:i])
+		r.appendRaw(res)
+		res.Output = appendChunk(res.Output, Stderr, limit+"\nfatal error: stack overflow\n")
+		fail(KindFatal, line, "stack overflow: %s (endless recursion?)", strings.TrimPrefix(limit, "runtime: "))
+		return res
+	}
+	if i := strings.Index(stderr, "panic: "); crashed && i >= 0 && strings.Contains(stderr[i:], "\ngoroutine ") {
 		value, line := parseCrash(stderr[i:], o, file, engine)
 		if line == 0 && len(r.panicLines) > 0 {
 			line = r.panicLines[0]
@@ -111,7 +127,7 @@ func (r *raw) result(engine Engine, file string, o Options) *Result {
 		fail(KindPanic, line, "panic: %s", value)
 		return res
 	}
-	if i := strings.Index(stderr, "fatal error: "); i >= 0 {
+	if i := strings.Index(stderr, "fatal error: "); crashed && i >= 0 {
 		msg, _, _ := strings.Cut(stderr[i+len("fatal error: "):], "\n")
 		r.rawStderr = []byte(stderr[:i])
 		r.appendRaw(res)
@@ -168,15 +184,22 @@ func parseCrash(s string, o Options, file string, engine Engine) (value string, 
 	value = strings.TrimPrefix(head, "panic: ")
 	value = recoveredRE.ReplaceAllString(value, "")
 	if engine == EngineGo {
-		stackFile := buildModule + "/" + shortName(file)
-		for _, g := range harness.ParseStacks([]byte(s)) {
-			if lines := g.Lines(stackFile); len(lines) > 0 {
-				return value, lines[0]
-			}
-			break
-		}
+		return value, crashLine(s, file)
 	}
 	return value, 0
+}
+
+// crashLine returns the example's innermost line on the stack of the
+// goroutine a crash of the compiled program names first, or 0.
+func crashLine(s, file string) int {
+	stackFile := buildModule + "/" + shortName(file)
+	for _, g := range harness.ParseStacks([]byte(s)) {
+		if lines := g.Lines(stackFile); len(lines) > 0 {
+			return lines[0]
+		}
+		break
+	}
+	return 0
 }
 
 func shortName(file string) string {

@@ -89,9 +89,13 @@ func start(ctx context.Context, c child, outputLimit int) (*raw, error) {
 		harness.ConfigEnv + "=" + string(cfg),
 		harness.FramesEnv + "=3",
 	}, c.env...)
-	var stdout, stderr cappedBuffer
-	stdout.limit, stderr.limit = 64<<10, 64<<10
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	// What the program writes through the os package (frames) and what
+	// the runtime writes to descriptors 1 and 2 (println, a crash) share
+	// one output limit; going over it stops the run.
+	quota := &outputQuota{left: outputLimit, over: func() { killGroup(cmd.Process) }}
+	stdout := &cappedBuffer{quota: quota}
+	stderr := &cappedBuffer{quota: quota}
+	cmd.Stdout, cmd.Stderr = stdout, stderr
 	cmd.ExtraFiles = files
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 	cmd.Cancel = func() error { return killGroup(cmd.Process) }
@@ -128,7 +132,7 @@ func start(ctx context.Context, c child, outputLimit int) (*raw, error) {
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		r.readFrames(framesR, outputLimit, func() { killGroup(cmd.Process) })
+		r.readFrames(framesR, quota)
 	}()
 	waitErr := cmd.Wait()
 	// The frames pipe is closed when the child exits; anything it started
@@ -138,6 +142,7 @@ func start(ctx context.Context, c child, outputLimit int) (*raw, error) {
 	r.wall = time.Since(began)
 	r.rawStdout, r.rawStderr = stdout.Bytes(), stderr.Bytes()
 	r.exitCode = cmd.ProcessState.ExitCode()
+	r.truncated = quota.exceeded()
 
 	var feedErr error
 	if fed != nil {
@@ -180,12 +185,11 @@ func killGroup(p *os.Process) error {
 }
 
 // readFrames decodes the frames descriptor until the child closes it.
-func (r *raw) readFrames(f io.Reader, limit int, kill func()) {
+func (r *raw) readFrames(f io.Reader, quota *outputQuota) {
 	var (
-		buf     []byte
-		report  []byte
-		marked  bool
-		written int
+		buf    []byte
+		report []byte
+		marked bool
 	)
 	chunk := make([]byte, 32<<10)
 	for {
@@ -195,16 +199,10 @@ func (r *raw) readFrames(f io.Reader, limit int, kill func()) {
 		for _, fr := range frames {
 			switch fr.Kind {
 			case harness.FrameStdout, harness.FrameStderr:
-				if marked || r.truncated {
+				if marked {
 					continue
 				}
-				text := fr.Payload
-				if written+len(text) > limit {
-					text = text[:limit-written]
-					r.truncated = true
-					kill()
-				}
-				written += len(text)
+				text := fr.Payload[:quota.take(len(fr.Payload))]
 				stream := Stdout
 				if fr.Kind == harness.FrameStderr {
 					stream = Stderr
@@ -262,19 +260,49 @@ func (r *raw) chunks() []Chunk {
 	return out
 }
 
-// cappedBuffer keeps the first limit bytes written to it.
+// outputQuota is what is left of the output limit of a run. The first
+// write that does not fit stops the run through over.
+type outputQuota struct {
+	mu   sync.Mutex
+	left int
+	cut  bool
+	over func()
+}
+
+// take charges n bytes and returns how many of them fit.
+func (q *outputQuota) take(n int) int {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if q.cut {
+		return 0
+	}
+	if n <= q.left {
+		q.left -= n
+		return n
+	}
+	fit := q.left
+	q.left, q.cut = 0, true
+	q.over()
+	return fit
+}
+
+func (q *outputQuota) exceeded() bool {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return q.cut
+}
+
+// cappedBuffer keeps what fits in its quota of what is written to it.
 type cappedBuffer struct {
 	mu    sync.Mutex
 	buf   bytes.Buffer
-	limit int
+	quota *outputQuota
 }
 
 func (b *cappedBuffer) Write(p []byte) (int, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	if room := b.limit - b.buf.Len(); room > 0 {
-		b.buf.Write(p[:min(len(p), room)])
-	}
+	b.buf.Write(p[:b.quota.take(len(p))])
 	return len(p), nil
 }
 

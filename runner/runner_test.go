@@ -542,3 +542,56 @@ func TestInterpreterChildMustBeCalled(t *testing.T) {
 		t.Errorf("error %q does not say to call runner.ChildMain", err)
 	}
 }
+
+// TestCrashTextIsNotACrash: only the runtime's own crash, which exits with
+// status 2, is a panic or a fatal error.
+func TestCrashTextIsNotACrash(t *testing.T) {
+	engines(t, func(t *testing.T, e Engine) {
+		res := runFile(t, testRunner(t), "fakepanic.go", Options{Engine: e})
+		if res.Err != nil || res.ExitCode != 0 {
+			t.Fatalf("exit %d error %v, want a clean exit", res.ExitCode, res.Err)
+		}
+		// yaegi's println writes to stdout.
+		if out := res.Combined(); !strings.Contains(out, "panic: not really") || !strings.Contains(out, "fatal error: not really either") {
+			t.Errorf("output %q lost what the program printed", out)
+		}
+	})
+}
+
+// TestRuntimeOutputTruncated: the output limit and its marker apply to what
+// the runtime writes itself (println) as to os.Stdout.
+func TestRuntimeOutputTruncated(t *testing.T) {
+	engines(t, func(t *testing.T, e Engine) {
+		res := runFile(t, testRunner(t), "printflood.go", Options{Engine: e, OutputLimit: 100 << 10})
+		wantErr(t, res, KindTruncated, 0)
+		if !res.Truncated || !strings.HasSuffix(res.Stderr(), "\n[output truncated at 102400 bytes]\n") {
+			t.Errorf("truncated=%v, stderr ends %q", res.Truncated, tail(res.Stderr(), 60))
+		}
+		// yaegi's println writes to stdout.
+		if n := strings.Count(res.Combined(), "x"); n < 90<<10 || n > 100<<10 {
+			t.Errorf("output has %d x, want about the 100 KiB limit", n)
+		}
+	})
+}
+
+func tail(s string, n int) string {
+	return s[max(0, len(s)-n):]
+}
+
+// TestStackOverflow: an endless recursion is a stack overflow, at once.
+func TestStackOverflow(t *testing.T) {
+	engines(t, func(t *testing.T, e Engine) {
+		res := runFile(t, testRunner(t), "recurse.go", Options{Engine: e})
+		line := 5 // the function whose call overflowed, as the runtime says
+		if e == EngineYaegi {
+			line = 0 // the interpreter's stack has no example lines
+		}
+		wantErr(t, res, KindFatal, line)
+		if !strings.HasPrefix(res.Err.Msg, "stack overflow: goroutine stack exceeds 67108864-byte limit") {
+			t.Errorf("message %q", res.Err.Msg)
+		}
+		if res.ExitCode != 2 || res.Stderr() != "runtime: goroutine stack exceeds 67108864-byte limit\nfatal error: stack overflow\n" {
+			t.Errorf("exit %d stderr %q", res.ExitCode, tail(res.Stderr(), 300))
+		}
+	})
+}

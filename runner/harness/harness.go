@@ -69,6 +69,12 @@ type Config struct {
 	Trace bool `json:"trace,omitempty"`
 }
 
+// MaxStack is the largest stack a goroutine of an example may grow,
+// in bytes; beyond it the runtime stops the program with
+// "runtime: goroutine stack exceeds 67108864-byte limit" and
+// "fatal error: stack overflow".
+const MaxStack = 64 << 20
+
 // Exit codes of the child process when it ends the run itself.
 const (
 	ExitOK    = 0
@@ -91,6 +97,9 @@ func Main(program func()) {
 	if cfg.Memory > 0 {
 		debug.SetMemoryLimit(cfg.Memory)
 	}
+	// An endless recursion fails at once, as the stack overflow it is,
+	// rather than growing a stack to the runtime's 1 GB first.
+	debug.SetMaxStack(MaxStack)
 	go h.watchdog()
 	if cfg.Realtime {
 		h.runRealtime(program)
