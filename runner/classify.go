@@ -41,6 +41,11 @@ func (r *raw) result(engine Engine, file string, o Options) *Result {
 			if n := len(rep.Leaks); n > 0 {
 				fail(KindLeak, rep.Leaks[0].Line, "%s leaked: %s", english.Plural(n, "goroutine"), leakSummary(file, rep.Leaks))
 			}
+		case harness.OutcomeExit:
+			res.ExitCode = rep.Code
+			if rep.Code != 0 {
+				fail(KindExit, 0, "exit status %d", rep.Code)
+			}
 		case harness.OutcomePanic:
 			res.ExitCode = 2
 			line := 0

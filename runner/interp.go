@@ -193,9 +193,13 @@ func interpSymbols() interp.Exports {
 // yaegi turns both into panics.
 func exits(w io.Writer) interp.Exports {
 	l := log.New(w, "", log.LstdFlags)
+	exit := func(code int) {
+		harness.Exit(code)
+		os.Exit(code)
+	}
 	fatal := func(s string) {
 		l.Output(3, s)
-		os.Exit(1)
+		exit(1)
 	}
 	return interp.Exports{
 		"log/log": {
@@ -204,7 +208,7 @@ func exits(w io.Writer) interp.Exports {
 			"Fatalln": reflect.ValueOf(func(v ...any) { fatal(fmt.Sprintln(v...)) }),
 		},
 		// yaegi's sandbox turns os.Exit into a panic.
-		"os/os": {"Exit": reflect.ValueOf(os.Exit)},
+		"os/os": {"Exit": reflect.ValueOf(exit)},
 		// The recording wrapper of the context package; it cannot tell
 		// the example's lines under the interpreter.
 		"context/context": {

@@ -595,3 +595,24 @@ func TestStackOverflow(t *testing.T) {
 		}
 	})
 }
+
+// TestExitKeepsTimeAndTrace: a program that ends with os.Exit keeps its
+// virtual time and its trace.
+func TestExitKeepsTimeAndTrace(t *testing.T) {
+	engines(t, func(t *testing.T, e Engine) {
+		res := runFile(t, testRunner(t), "exitlate.go", Options{Engine: e})
+		wantErr(t, res, KindExit, 0)
+		if res.ExitCode != 4 || res.Stdout() != "gave up: context deadline exceeded\n" {
+			t.Errorf("exit %d stdout %q", res.ExitCode, res.Stdout())
+		}
+		if res.Elapsed != Duration(2*time.Second) {
+			t.Errorf("elapsed %v, want 2s", res.Elapsed)
+		}
+		if res.Trace == nil || res.Trace.End != Duration(2*time.Second) || len(res.Trace.Contexts) < 2 {
+			t.Fatalf("trace %+v, want the contexts and an end at 2s", res.Trace)
+		}
+		if c := res.Trace.Contexts[len(res.Trace.Contexts)-1]; c.Kind != "WithTimeout" || c.Reason != "deadline" {
+			t.Errorf("last context %+v, want the WithTimeout, done by its deadline", c)
+		}
+	})
+}

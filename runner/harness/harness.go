@@ -25,8 +25,9 @@
 // longer than its virtual-time budget.
 //
 // The harness never returns: it writes a [Report] frame and exits. A program
-// that calls os.Exit, or that crashes in a goroutine, exits without a report;
-// the runner reads its exit status and the runtime's traceback instead.
+// that calls os.Exit is reported through [Exit], with its virtual time and
+// trace. A program that crashes in a goroutine exits without a report; the
+// runner reads its exit status and the runtime's traceback instead.
 package harness
 
 import (
@@ -94,6 +95,7 @@ func Main(program func()) {
 	if cfg.Trace && !cfg.Realtime {
 		rec = newRecorder(cfg.File)
 	}
+	running.Store(h)
 	if cfg.Memory > 0 {
 		debug.SetMemoryLimit(cfg.Memory)
 	}
@@ -107,6 +109,32 @@ func Main(program func()) {
 		h.runVirtual(program)
 	}
 	h.finish(Report{Outcome: OutcomeReturned}, ExitOK) // not reached
+}
+
+// running is the harness of this process once [Main] has begun.
+var running atomic.Pointer[harness]
+
+// Exit reports that the program called os.Exit(code): how long it ran, in
+// virtual time under the virtual clock, and its trace; then it ends the
+// process with that status. It returns at once, to let the caller exit
+// itself, when the harness is not running the program or is already
+// ending the run. The compiled engine's os.Exit calls it first (see the
+// runner's overlay of package os); the interpreter is given a function that
+// calls it for os.Exit and log.Fatal.
+func Exit(code int) {
+	h := running.Load()
+	if h == nil || h.exiting.Swap(true) {
+		return
+	}
+	h.mu.Lock()
+	start := h.start
+	h.mu.Unlock()
+	elapsed := time.Duration(0)
+	if !start.IsZero() {
+		elapsed = time.Since(start)
+	}
+	h.w.Mark()
+	h.finish(Report{Outcome: OutcomeExit, Code: code, Elapsed: elapsed}, code)
 }
 
 // Fail reports that the program could not run at all (for instance, the
@@ -156,7 +184,8 @@ type harness struct {
 	start time.Time // start of main, virtual or real
 	self  int       // the goroutine that runs main
 
-	over atomic.Pointer[Report] // set when the virtual-time budget ran out
+	over    atomic.Pointer[Report] // set when the virtual-time budget ran out
+	exiting atomic.Bool            // the program called os.Exit
 }
 
 // runVirtual runs program inside a synctest bubble. synctest needs a
@@ -407,13 +436,14 @@ func (h *harness) finish(r Report, code int) {
 		if rec != nil {
 			end := r.Elapsed
 			switch r.Outcome {
-			case OutcomeReturned, OutcomePanic, OutcomeBudget:
+			case OutcomeReturned, OutcomePanic, OutcomeBudget, OutcomeExit:
 			default:
 				end = -1 // the watchdog, outside the bubble, cannot read virtual time
 			}
 			r.Trace = rec.snapshot(end, r.Leaks)
 		}
 		h.w.Report(r)
+		h.exiting.Store(true) // os.Exit must not come back to Exit
 		os.Exit(code)
 	})
 	select {} // another goroutine is exiting

@@ -9,6 +9,7 @@ type Outcome string
 const (
 	OutcomeReturned    Outcome = "returned"       // main returned
 	OutcomePanic       Outcome = "panic"          // main's goroutine panicked
+	OutcomeExit        Outcome = "exit"           // the program called os.Exit (Code)
 	OutcomeBudget      Outcome = "virtual-budget" // waited past the virtual-time budget
 	OutcomeWall        Outcome = "timeout"        // ran past the wall-clock limit
 	OutcomeNetwork     Outcome = "network"        // stuck on real network I/O under the virtual clock
@@ -24,7 +25,9 @@ const (
 type Report struct {
 	Outcome Outcome       `json:"outcome"`
 	Elapsed time.Duration `json:"elapsed"`
-	Message string        `json:"message,omitempty"`
+	// Code is the status the program gave os.Exit.
+	Code    int    `json:"code,omitempty"`
+	Message string `json:"message,omitempty"`
 	// Line and Col locate the problem in the example, when known.
 	Line int `json:"line,omitempty"`
 	Col  int `json:"col,omitempty"`
