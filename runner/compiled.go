@@ -397,5 +397,7 @@ func (r *Runner) runCompiled(ctx context.Context, file string, src []byte, o Opt
 	if err != nil {
 		return nil, err
 	}
-	return raw.result(EngineGo, file, o), nil
+	res := raw.result(EngineGo, file, o)
+	locateSpin(res.Err, src)
+	return res, nil
 }

@@ -91,6 +91,7 @@ func (r *Runner) runInterp(ctx context.Context, file string, src []byte, o Optio
 	if res.Err != nil && res.Err.Kind == KindUnsupported {
 		explainUnsupported(res.Err, src)
 	}
+	locateSpin(res.Err, src)
 	return res, nil
 }
 

@@ -254,17 +254,27 @@ func TestRefused(t *testing.T) {
 	}
 }
 
+// TestEndlessLoopTimesOut: an endless loop is stopped by the wall limit and
+// located, whether it is written in main (whose compiled loop has no line
+// of its own) or in a helper, under both engines.
 func TestEndlessLoopTimesOut(t *testing.T) {
-	engines(t, func(t *testing.T, e Engine) {
-		res := runFile(t, testRunner(t), "loop.go", Options{Engine: e, Timeout: time.Second})
-		wantErr(t, res, KindTimeout, 0)
-		if !strings.Contains(res.Err.Msg, "still running after 1s of real time") {
-			t.Errorf("message %q", res.Err.Msg)
-		}
-		if len(res.Err.Blocked) == 0 || res.Err.Blocked[0].State != "running" && res.Err.Blocked[0].State != "runnable" {
-			t.Errorf("blocked %+v, want main running", res.Err.Blocked)
-		}
-	})
+	for file, line := range map[string]int{"loop.go": 5, "loophelper.go": 7} {
+		t.Run(file, func(t *testing.T) {
+			engines(t, func(t *testing.T, e Engine) {
+				res := runFile(t, testRunner(t), file, Options{Engine: e, Timeout: time.Second})
+				wantErr(t, res, KindTimeout, line)
+				if !strings.Contains(res.Err.Msg, "still running after 1s of real time") {
+					t.Errorf("message %q", res.Err.Msg)
+				}
+				if len(res.Err.Blocked) == 0 || res.Err.Blocked[0].State != "running" && res.Err.Blocked[0].State != "runnable" {
+					t.Fatalf("blocked %+v, want main running", res.Err.Blocked)
+				}
+				if got := res.Err.Blocked[0].Line; got != line {
+					t.Errorf("main's goroutine at line %d, want %d", got, line)
+				}
+			})
+		})
+	}
 }
 
 func TestVirtualBudget(t *testing.T) {
