@@ -37,9 +37,9 @@ func (r *raw) result(engine Engine, file string, o Options) *Result {
 		switch rep.Outcome {
 		case harness.OutcomeReturned:
 			res.ExitCode = 0
-			res.Leaks = rep.Leaks
-			if n := len(rep.Leaks); n > 0 {
-				fail(KindLeak, rep.Leaks[0].Line, "%s leaked: %s", english.Plural(n, "goroutine"), leakSummary(file, rep.Leaks))
+			res.Leaks, res.LeakCount = rep.Leaks, max(rep.LeakCount, len(rep.Leaks))
+			if n := res.LeakCount; n > 0 {
+				fail(KindLeak, rep.Leaks[0].Line, "%s leaked: %s", english.Plural(n, "goroutine"), leakSummary(file, rep.Leaks, n))
 			}
 		case harness.OutcomeExit:
 			res.ExitCode = rep.Code
@@ -214,10 +214,36 @@ func shortName(file string) string {
 	return file
 }
 
-func leakSummary(file string, leaks []Leak) string {
-	var parts []string
+// leakSummary describes the leaked goroutines, alike ones together:
+// "chan send at main.go:8 (started at main.go:7) ×10000". At most 10
+// descriptions are listed; total counts every leak, listed or not.
+func leakSummary(file string, leaks []Leak, total int) string {
+	var (
+		order []string
+		count = map[string]int{}
+	)
 	for _, l := range leaks {
-		parts = append(parts, describeGoroutine(file, l))
+		d := describeGoroutine(file, l)
+		if count[d] == 0 {
+			order = append(order, d)
+		}
+		count[d]++
 	}
-	return strings.Join(parts, "; ")
+	var parts []string
+	listed := 0
+	for i, d := range order {
+		if i == 10 {
+			break
+		}
+		listed += count[d]
+		if count[d] > 1 {
+			d += fmt.Sprintf(" ×%d", count[d])
+		}
+		parts = append(parts, d)
+	}
+	s := strings.Join(parts, "; ")
+	if more := total - listed; more > 0 {
+		s += fmt.Sprintf("; and %d more", more)
+	}
+	return s
 }

@@ -57,7 +57,7 @@ func summary(r *Result) string {
 		states = append(states, comparableState(l.State))
 	}
 	sort.Strings(states)
-	fmt.Fprintf(&s, "leaks: %d %s\n", len(states), strings.Join(states, ", "))
+	fmt.Fprintf(&s, "leaks: %d %s\n", max(r.LeakCount, len(states)), strings.Join(states, ", "))
 	for _, c := range r.Output {
 		for _, line := range strings.SplitAfter(c.Text, "\n") {
 			if line == "" {

@@ -47,8 +47,10 @@ type Result struct {
 	Wall Duration `json:"wall"`
 	// Realtime is set when the program ran on the real clock.
 	Realtime bool `json:"realtime,omitempty"`
-	// Leaks are the goroutines still alive after main returned.
-	Leaks []Leak `json:"leaks,omitempty"`
+	// Leaks are the goroutines still alive after main returned, at most
+	// the first 100 by line; LeakCount counts them all.
+	Leaks     []Leak `json:"leaks,omitempty"`
+	LeakCount int    `json:"leak_count,omitempty"`
 	// Trace records the contexts and goroutines of the run, for the
 	// compiled engine (nil when nothing was recorded).
 	Trace *Trace `json:"trace,omitempty"`

@@ -626,3 +626,22 @@ func TestExitKeepsTimeAndTrace(t *testing.T) {
 		}
 	})
 }
+
+// TestManyLeaks: ten thousand leaked goroutines are reported as leaks, all
+// counted, a bounded number listed.
+func TestManyLeaks(t *testing.T) {
+	engines(t, func(t *testing.T, e Engine) {
+		res := runFile(t, testRunner(t), "manyleaks.go", Options{Engine: e})
+		line := 8
+		if e == EngineYaegi {
+			line = 0
+		}
+		wantErr(t, res, KindLeak, line)
+		if res.LeakCount != 10000 || len(res.Leaks) != 100 {
+			t.Errorf("%d leaks counted, %d listed; want 10000 and 100", res.LeakCount, len(res.Leaks))
+		}
+		if !strings.HasPrefix(res.Err.Msg, "10000 goroutines leaked: chan send") || !strings.HasSuffix(res.Err.Msg, " ×100; and 9900 more") {
+			t.Errorf("message %q", res.Err.Msg)
+		}
+	})
+}

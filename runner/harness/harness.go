@@ -70,6 +70,9 @@ type Config struct {
 	Trace bool `json:"trace,omitempty"`
 }
 
+// MaxLeaks is how many leaked goroutines a report lists; it counts them all.
+const MaxLeaks = 100
+
 // MaxStack is the largest stack a goroutine of an example may grow,
 // in bytes; beyond it the runtime stops the program with
 // "runtime: goroutine stack exceeds 67108864-byte limit" and
@@ -326,6 +329,7 @@ func (h *harness) watchdog() {
 	}
 	var (
 		lastCheck = time.Now()
+		interval  = 100 * time.Millisecond
 		lastStuck string // fingerprint of the last stuck bubble
 		same      int
 	)
@@ -357,11 +361,14 @@ func (h *harness) watchdog() {
 		// Under the virtual clock, a bubble whose goroutines are all
 		// blocked, some of them on something outside the bubble, will never
 		// move: say so at once instead of waiting for the wall clock.
-		if h.cfg.Realtime || now.Sub(lastCheck) < 100*time.Millisecond {
+		if h.cfg.Realtime || now.Sub(lastCheck) < interval {
 			continue
 		}
-		lastCheck = now
+		// A check stops the world to read every stack; with thousands of
+		// goroutines it is slow, so it may take at most a tenth of the time.
 		fp, r, stuck := h.stuck()
+		lastCheck = time.Now()
+		interval = max(100*time.Millisecond, 10*lastCheck.Sub(now))
 		if !stuck || fp != lastStuck {
 			lastStuck, same = fp, 0
 			continue
@@ -442,6 +449,10 @@ func (h *harness) finish(r Report, code int) {
 			}
 			r.Trace = rec.snapshot(end, r.Leaks)
 		}
+		r.LeakCount = len(r.Leaks)
+		if len(r.Leaks) > MaxLeaks {
+			r.Leaks = r.Leaks[:MaxLeaks]
+		}
 		h.w.Report(r)
 		h.exiting.Store(true) // os.Exit must not come back to Exit
 		os.Exit(code)
@@ -480,11 +491,17 @@ func (h *harness) goroutines(bubble bool) []Leak {
 	return out
 }
 
+// stackSize is the size of the buffer that last held every stack: each
+// try of runtime.Stack stops the world and formats every goroutine, which
+// with thousands of goroutines is worth doing once, not once per doubling.
+var stackSize atomic.Int64
+
 func allStacks() []byte {
-	buf := make([]byte, 1<<16)
+	buf := make([]byte, max(stackSize.Load(), 1<<16))
 	for {
 		n := runtime.Stack(buf, true)
 		if n < len(buf) {
+			stackSize.Store(int64(len(buf)))
 			return buf[:n]
 		}
 		buf = make([]byte, 2*len(buf))

@@ -33,8 +33,10 @@ type Report struct {
 	Col  int `json:"col,omitempty"`
 	// Panic describes a panic of main's goroutine.
 	Panic *Panic `json:"panic,omitempty"`
-	// Leaks are the goroutines still alive after main returned.
-	Leaks []Leak `json:"leaks,omitempty"`
+	// Leaks are the goroutines still alive after main returned, the first
+	// MaxLeaks of them by line; LeakCount counts them all.
+	Leaks     []Leak `json:"leaks,omitempty"`
+	LeakCount int    `json:"leak_count,omitempty"`
 	// Blocked are the example's goroutines when a limit ended the run.
 	Blocked []Leak `json:"blocked,omitempty"`
 	// Diagnostics are the interpreter's compile errors.
