@@ -197,12 +197,12 @@ func parseCrash(s string, o Options, file string, engine Engine) (value string, 
 // crashLine returns the example's innermost line on the stack of the
 // goroutine a crash of the compiled program names first, or 0.
 func crashLine(s, file string) int {
-	stackFile := buildModule + "/" + shortName(file)
-	for _, g := range harness.ParseStacks([]byte(s)) {
-		if lines := g.Lines(stackFile); len(lines) > 0 {
-			return lines[0]
-		}
-		break
+	gs := harness.ParseStacks([]byte(s))
+	if len(gs) == 0 {
+		return 0
+	}
+	if lines := gs[0].Lines(buildModule + "/" + shortName(file)); len(lines) > 0 {
+		return lines[0]
 	}
 	return 0
 }

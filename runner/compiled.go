@@ -136,9 +136,9 @@ func (r *Runner) writeOverlay(t *toolchain) (string, error) {
 	fmt.Fprintf(sum, "%s\x00%s\x00", t.version, frames)
 	for _, p := range osPatches {
 		orig := filepath.Join(osDir, p.file)
-		src, err := os.ReadFile(orig)
-		if err != nil {
-			return "", err
+		src, rerr := os.ReadFile(orig)
+		if rerr != nil {
+			return "", rerr
 		}
 		if !bytes.Contains(src, []byte(p.fn)) {
 			return "", fmt.Errorf("%s: cannot find %q to patch; this Go release is not supported", orig, strings.TrimSpace(p.fn))
@@ -206,11 +206,11 @@ func (r *Runner) build(ctx context.Context, file string, src []byte) (string, *E
 		return "", nil, err
 	}
 	for _, wrapper := range []string{"harness/swcontext/*.go", "harness/swsignal/*.go"} {
-		files, err := fs.Glob(embedded, wrapper)
+		names, err := fs.Glob(embedded, wrapper)
 		if err != nil {
 			return "", nil, err
 		}
-		hfiles = append(hfiles, files...)
+		hfiles = append(hfiles, names...)
 	}
 	for _, name := range hfiles {
 		if strings.HasSuffix(name, "_test.go") {

@@ -549,13 +549,8 @@ func newPanic(r any, stack []byte, file string) *Panic {
 		return &Panic{Value: FormatPanicValue(lp.Value), Lines: lp.Lines}
 	}
 	p := &Panic{Value: FormatPanicValue(r)}
-	for _, g := range ParseStacks(stack) {
-		for _, f := range g.Frames {
-			if matchFile(f.File, file) {
-				p.Lines = append(p.Lines, f.Line)
-			}
-		}
-		break
+	if gs := ParseStacks(stack); len(gs) > 0 {
+		p.Lines = gs[0].Lines(file)
 	}
 	return p
 }
