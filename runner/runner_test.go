@@ -645,3 +645,18 @@ func TestManyLeaks(t *testing.T) {
 		}
 	})
 }
+
+// TestLeakAsleepInHelper: a goroutine asleep in a helper when main returns
+// is reported where it is, with the line that called the helper: the send
+// that would block for ever.
+func TestLeakAsleepInHelper(t *testing.T) {
+	res := runFile(t, testRunner(t), "leaksleep.go", Options{Engine: EngineGo})
+	wantErr(t, res, KindLeak, 9)
+	want := "leaksleep.go:9: 1 goroutine leaked: sleep at leaksleep.go:9, called from leaksleep.go:16 (started at leaksleep.go:15)"
+	if got := res.Err.Error(); got != want {
+		t.Errorf("got  %q\nwant %q", got, want)
+	}
+	if l := res.Leaks[0]; len(l.Callers) != 1 || l.Callers[0] != 16 {
+		t.Errorf("leak %+v, want called from line 16", l)
+	}
+}

@@ -38,6 +38,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"runtime/metrics"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -536,7 +537,9 @@ func leaksEqual(a, b []Leak) bool {
 		return false
 	}
 	for i := range a {
-		if a[i] != b[i] {
+		x, y := a[i], b[i]
+		if x.State != y.State || x.Func != y.Func || x.Line != y.Line || x.CreatedLine != y.CreatedLine ||
+			x.ID != y.ID || !slices.Equal(x.Callers, y.Callers) {
 			return false
 		}
 	}

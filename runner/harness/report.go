@@ -59,8 +59,14 @@ type Leak struct {
 	State string `json:"state"`
 	// Func is the innermost function of the example on its stack.
 	Func string `json:"func,omitempty"`
-	// Line is the example's line where it is blocked (0 when unknown).
+	// Line is the example's line where it is blocked (0 when unknown): the
+	// innermost frame of the example's code on its stack.
 	Line int `json:"line,omitempty"`
+	// Callers are the example's lines of the calls that led to Line,
+	// innermost first: a goroutine asleep in a helper when main returned
+	// is at the helper's line, called from the line that will use its
+	// result (a send that may block for ever).
+	Callers []int `json:"callers,omitempty"`
 	// CreatedLine is the example's line of the go statement that started
 	// it (0 when unknown).
 	CreatedLine int `json:"created_line,omitempty"`
