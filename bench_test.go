@@ -94,7 +94,7 @@ func BenchmarkBookColdBuild(b *testing.B) {
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(examples), "ns/example")
 }
 
-// BenchmarkCheckWarm: `signalwire check` of the whole book with every run
+// BenchmarkCheckWarm: `go run . check` of the whole book with every run
 // and go vet finding cached.
 func BenchmarkCheckWarm(b *testing.B) {
 	r := &runner.Runner{}
@@ -111,7 +111,7 @@ func BenchmarkCheckWarm(b *testing.B) {
 	}
 }
 
-// BenchmarkCheckCold: `signalwire check` of the whole book with empty
+// BenchmarkCheckCold: `go run . check` of the whole book with empty
 // caches: every example is compiled once and run twice under both
 // engines, and vetted. ns/example is its cost per example.
 func BenchmarkCheckCold(b *testing.B) {

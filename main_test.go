@@ -26,7 +26,7 @@ import (
 
 var screenshots = flag.String("screenshots", "", "write screenshots of the book's pages to `dir`")
 
-// TestBook checks the real book the way `signalwire check` does: every
+// TestBook checks the real book the way `go run . check` does: every
 // example runs twice under both engines and matches its golden file, go vet
 // is clean, and public/ is sound and current.
 func TestBook(t *testing.T) {

@@ -126,6 +126,9 @@ func (c *Checker) Check(ctx context.Context) error {
 		if werr := c.write(changes); werr != nil {
 			return werr
 		}
+		if len(changes) > 0 && c.Pattern != nil {
+			fmt.Fprintf(c.Out, "public/ is not rebuilt under -run: run \"go run . build\" next\n")
+		}
 		if len(changes) > 0 {
 			// Compare with what was just written.
 			if book, err = s.Load(fsys); err != nil {
@@ -148,7 +151,10 @@ func (c *Checker) Check(ctx context.Context) error {
 
 	sound := ""
 	if c.Pattern == nil {
-		siteErrs, err := c.site(full, results)
+		// With Update, a book whose examples all pass gets its site
+		// rebuilt, as a build would: one command takes a new example to a
+		// current book.
+		siteErrs, err := c.site(full, results, c.Update && len(errs) == 0)
 		if err != nil {
 			return err
 		}
@@ -158,9 +164,16 @@ func (c *Checker) Check(ctx context.Context) error {
 	if err := errors.Join(errs...); err != nil {
 		return err
 	}
-	fmt.Fprintf(c.Out, "ok: %d examples in %d chapters: both engines agree, outputs match and are stable, go vet is clean%s\n",
-		len(examplesOf(book)), len(book.Chapters), sound)
+	fmt.Fprintf(c.Out, "ok: %s in %s: both engines agree, outputs match and are stable, go vet is clean%s\n",
+		plural(len(examplesOf(book)), "example"), plural(len(book.Chapters), "chapter"), sound)
 	return nil
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
 }
 
 func (c *Checker) run(ctx context.Context, book *site.Book, procs int) (*site.Results, error) {
@@ -242,8 +255,9 @@ func (c *Checker) write(changes []site.GoldenChange) error {
 	return nil
 }
 
-// site renders the whole book and checks the pages and the committed copy.
-func (c *Checker) site(book *site.Book, results *site.Results) ([]error, error) {
+// site renders the whole book and checks the pages and the committed copy;
+// with write, a committed copy that is stale is replaced by the fresh one.
+func (c *Checker) site(book *site.Book, results *site.Results, write bool) ([]error, error) {
 	files, err := c.Site.Render(book, results)
 	if err != nil {
 		return []error{err}, nil
@@ -267,6 +281,13 @@ func (c *Checker) site(book *site.Book, results *site.Results) ([]error, error) 
 	stale, err := staleFiles(os.DirFS(filepath.Join(c.Root, public)), files)
 	if err != nil {
 		return nil, err
+	}
+	if len(stale) > 0 && write && len(errs) == 0 {
+		if err := site.Write(filepath.Join(c.Root, public), files); err != nil {
+			return nil, err
+		}
+		fmt.Fprintf(c.Out, "rebuilt %s/: %s changed\n", public, plural(len(stale), "file"))
+		stale = nil
 	}
 	if len(stale) > 0 {
 		const max = 20

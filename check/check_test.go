@@ -139,7 +139,7 @@ func TestUpdateFixesStaleGolden(t *testing.T) {
 	if err := newChecker(dir, &out).Check(t.Context()); err != nil {
 		t.Fatalf("second check: %v", err)
 	}
-	if !strings.HasPrefix(out.String(), "ok: 1 examples in 1 chapters") {
+	if !strings.HasPrefix(out.String(), "ok: 1 example in 1 chapter") {
 		t.Errorf("report %q", out.String())
 	}
 }
@@ -189,7 +189,7 @@ func TestPassingBook(t *testing.T) {
 	if err := newChecker(dir, &out).Check(t.Context()); err != nil {
 		t.Fatal(err)
 	}
-	if want := "ok: 1 examples in 1 chapters: both engines agree, outputs match and are stable, go vet is clean, site sound and current\n"; out.String() != want {
+	if want := "ok: 1 example in 1 chapter: both engines agree, outputs match and are stable, go vet is clean, site sound and current\n"; out.String() != want {
 		t.Errorf("report %q, want %q", out.String(), want)
 	}
 }
@@ -250,5 +250,35 @@ func TestRunPattern(t *testing.T) {
 	c.Pattern = regexp.MustCompile("^nothing$")
 	if err := c.Check(t.Context()); err == nil || !strings.Contains(err.Error(), "no example matches") {
 		t.Fatalf("-run nothing: %v", err)
+	}
+}
+
+// TestUpdateLeavesSiteCurrent: adding an example takes one command. The
+// build names it, and check -update writes the golden file and rebuilds the
+// site, after which the book passes its check.
+func TestUpdateLeavesSiteCurrent(t *testing.T) {
+	dir := materialize(t, readArchive(t, "testdata/golden-missing.txtar"))
+	s := &site.Site{Runner: testRunner}
+	err := s.Build(t.Context(), os.DirFS(dir), filepath.Join(dir, "public"))
+	if want := `(run "go run . check -update": it creates it and rebuilds the site)`; err == nil || !strings.Contains(err.Error(), want) {
+		t.Fatalf("build: %v; want it to name the next command, %s", err, want)
+	}
+	var out bytes.Buffer
+	c := newChecker(dir, &out)
+	c.Update = true
+	if err := c.Check(t.Context()); err != nil {
+		t.Fatalf("check -update: %v\n%s", err, out.String())
+	}
+	for _, want := range []string{"created examples/hello/output.txt\n", "rebuilt public/: "} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("report lacks %q:\n%s", want, out.String())
+		}
+	}
+	out.Reset()
+	if err := newChecker(dir, &out).Check(t.Context()); err != nil {
+		t.Fatalf("check after check -update: %v", err)
+	}
+	if want := "ok: 1 example in 1 chapter"; !strings.HasPrefix(out.String(), want) {
+		t.Errorf("report %q, want %q", out.String(), want)
 	}
 }
