@@ -98,7 +98,7 @@ func BenchmarkBookColdBuild(b *testing.B) {
 // and go vet finding cached.
 func BenchmarkCheckWarm(b *testing.B) {
 	r := &runner.Runner{}
-	c := &check.Checker{Root: ".", Site: &site.Site{Runner: r}, CacheDir: r.CacheRoot()}
+	c := &check.Checker{Root: ".", Site: &site.Site{Runner: r}}
 	var out bytes.Buffer
 	c.Out = &out
 	if err := c.Check(context.Background()); err != nil {
@@ -123,7 +123,7 @@ func BenchmarkCheckCold(b *testing.B) {
 			b.Fatal(err)
 		}
 		r := &runner.Runner{CacheDir: dir}
-		c := &check.Checker{Root: ".", Site: &site.Site{Runner: r}, CacheDir: r.CacheRoot(), Out: &bytes.Buffer{}}
+		c := &check.Checker{Root: ".", Site: &site.Site{Runner: r}, Out: &bytes.Buffer{}}
 		b.StartTimer()
 		if err := c.Check(context.Background()); err != nil {
 			b.Fatal(err)

@@ -255,11 +255,10 @@ takes a new or changed example to a current book.`,
 		}
 		r := &runner.Runner{}
 		ch := &check.Checker{
-			Root:     ".",
-			Site:     &site.Site{Runner: r, Progress: e.Stderr},
-			Update:   *update,
-			Out:      e.Stdout,
-			CacheDir: r.CacheRoot(),
+			Root:   ".",
+			Site:   &site.Site{Runner: r, Progress: e.Stderr},
+			Update: *update,
+			Out:    e.Stdout,
 		}
 		if *pattern != "" {
 			re, err := regexp.Compile(*pattern)

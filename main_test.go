@@ -36,10 +36,9 @@ func TestBook(t *testing.T) {
 	r := &runner.Runner{}
 	var out bytes.Buffer
 	c := &check.Checker{
-		Root:     ".",
-		Site:     &site.Site{Runner: r},
-		Out:      &out,
-		CacheDir: r.CacheRoot(),
+		Root: ".",
+		Site: &site.Site{Runner: r},
+		Out:  &out,
 	}
 	if err := c.Check(t.Context()); err != nil {
 		t.Fatalf("the book does not pass its check:\n%v", err)

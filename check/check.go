@@ -47,8 +47,9 @@ import (
 	"runtime"
 	"sort"
 	"strings"
-	"sync"
 	"testing/fstest"
+
+	"golang.org/x/sync/errgroup"
 
 	"signalwire/internal/diff"
 	"signalwire/internal/linkcheck"
@@ -62,7 +63,9 @@ type Checker struct {
 	Root string
 	// Public is the committed site, relative to Root; "public" when empty.
 	Public string
-	// Site builds the book; its Runner runs the examples.
+	// Site builds the book; its Runner runs the examples and is the one
+	// source of the toolchain: go vet runs with the Runner's go command
+	// and keeps its findings under the Runner's cache directory.
 	Site *site.Site
 	// Update rewrites golden files from the compiled results.
 	Update bool
@@ -71,10 +74,6 @@ type Checker struct {
 	Pattern *regexp.Regexp
 	// Out receives the report: warnings, updated files, a summary.
 	Out io.Writer
-	// Go is the go command; "go" when empty.
-	Go string
-	// CacheDir keeps go vet's findings; none are kept when empty.
-	CacheDir string
 }
 
 // Error is a problem found by the check, located in the book.
@@ -85,6 +84,9 @@ type Error = site.Error
 func (c *Checker) Check(ctx context.Context) error {
 	fsys := os.DirFS(c.Root)
 	s := c.Site
+	if s.Runner == nil {
+		s.Runner = &runner.Runner{}
+	}
 	book, err := s.Load(fsys)
 	if err != nil {
 		return err
@@ -143,7 +145,7 @@ func (c *Checker) Check(ctx context.Context) error {
 	if err := site.Verify(book, results); err != nil {
 		errs = append(errs, err)
 	}
-	vetErrs, err := c.vet(ctx, book)
+	vetErrs, err := c.vet(ctx, book, results)
 	if err != nil {
 		return err
 	}
@@ -349,12 +351,12 @@ type finding struct {
 }
 
 // vet runs go vet on each example and compares its findings with the
-// directive's vet=NAME.
-func (c *Checker) vet(ctx context.Context, book *site.Book) ([]error, error) {
+// directive's vet=NAME. An example that does not compile is left to
+// [site.Verify], which reports it as the build does.
+func (c *Checker) vet(ctx context.Context, book *site.Book, results *site.Results) ([]error, error) {
 	type job struct {
 		u        *site.Use
 		findings []finding
-		err      error
 	}
 	var jobs []*job
 	seen := map[string]bool{}
@@ -362,28 +364,32 @@ func (c *Checker) vet(ctx context.Context, book *site.Book) ([]error, error) {
 		if u.Directive.CompileError || seen[u.Example.Name] {
 			continue
 		}
+		if res := results.Result(u); res != nil && res.Err != nil && res.Err.Kind == runner.KindCompile {
+			continue
+		}
 		seen[u.Example.Name] = true
 		jobs = append(jobs, &job{u: u})
 	}
-	version, err := c.goVersion(ctx)
+	r := c.Site.Runner
+	version, err := r.GoVersion(ctx)
 	if err != nil {
 		return nil, err
 	}
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, runtime.NumCPU())
+	// A go vet that cannot run stops the check: the others are cancelled.
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(runtime.NumCPU())
 	for _, j := range jobs {
-		wg.Go(func() {
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			j.findings, j.err = c.vetOne(ctx, version, j.u.Example)
+		g.Go(func() error {
+			var err error
+			j.findings, err = c.vetOne(gctx, r, version, j.u.Example)
+			return err
 		})
 	}
-	wg.Wait()
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
 	var errs []error
 	for _, j := range jobs {
-		if j.err != nil {
-			return nil, j.err
-		}
 		u, want := j.u, j.u.Directive.Vet
 		found := false
 		for _, f := range j.findings {
@@ -404,20 +410,17 @@ func (c *Checker) vet(ctx context.Context, book *site.Book) ([]error, error) {
 
 // vetOne runs go vet on one example file, or reads its findings from the
 // cache.
-func (c *Checker) vetOne(ctx context.Context, version string, e *site.Example) ([]finding, error) {
+func (c *Checker) vetOne(ctx context.Context, r *runner.Runner, version string, e *site.Example) ([]finding, error) {
 	sum := sha256.Sum256(append([]byte(version+"\x00"+e.File+"\x00"), e.Source...))
 	key := hex.EncodeToString(sum[:16])
-	var cached string
-	if c.CacheDir != "" {
-		cached = filepath.Join(c.CacheDir, "vet", key+".json")
-		if b, err := os.ReadFile(cached); err == nil {
-			var fs []finding
-			if json.Unmarshal(b, &fs) == nil {
-				return fs, nil
-			}
+	cached := filepath.Join(r.CacheRoot(), "vet", key+".json")
+	if b, err := os.ReadFile(cached); err == nil {
+		var fs []finding
+		if json.Unmarshal(b, &fs) == nil {
+			return fs, nil
 		}
 	}
-	cmd := exec.CommandContext(ctx, c.goCmd(), "vet", "-json", filepath.FromSlash(e.File))
+	cmd := exec.CommandContext(ctx, r.GoCommand(), "vet", "-json", filepath.FromSlash(e.File))
 	cmd.Dir = c.Root
 	cmd.Env = append(os.Environ(), "GOFLAGS=", "GOWORK=off")
 	var stdout, stderr bytes.Buffer
@@ -432,10 +435,8 @@ func (c *Checker) vetOne(ctx context.Context, version string, e *site.Example) (
 	if err != nil {
 		return nil, fmt.Errorf("go vet %s: %v", e.File, err)
 	}
-	if cached != "" {
-		if b, err := json.Marshal(fs); err == nil && os.MkdirAll(filepath.Dir(cached), 0o755) == nil {
-			os.WriteFile(cached, b, 0o644) // a lost entry costs one go vet
-		}
+	if b, err := json.Marshal(fs); err == nil && os.MkdirAll(filepath.Dir(cached), 0o755) == nil {
+		os.WriteFile(cached, b, 0o644) // a lost entry costs one go vet
 	}
 	return fs, nil
 }
@@ -491,19 +492,4 @@ func parseVet(out string) ([]finding, error) {
 		return fs[i].Analyzer < fs[j].Analyzer
 	})
 	return fs, nil
-}
-
-func (c *Checker) goCmd() string {
-	if c.Go != "" {
-		return c.Go
-	}
-	return "go"
-}
-
-func (c *Checker) goVersion(ctx context.Context) (string, error) {
-	out, err := exec.CommandContext(ctx, c.goCmd(), "env", "GOVERSION").Output()
-	if err != nil {
-		return "", fmt.Errorf("go env GOVERSION: %v", err)
-	}
-	return strings.TrimSpace(string(out)), nil
 }

@@ -3,6 +3,7 @@ package check
 import (
 	"bytes"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -280,5 +281,64 @@ func TestUpdateLeavesSiteCurrent(t *testing.T) {
 	}
 	if want := "ok: 1 example in 1 chapter"; !strings.HasPrefix(out.String(), want) {
 		t.Errorf("report %q, want %q", out.String(), want)
+	}
+}
+
+// TestCompileErrorAsBuild: check reports an example that does not compile
+// with the same located message as the build, not with go vet's raw output.
+func TestCompileErrorAsBuild(t *testing.T) {
+	dir := materialize(t, readArchive(t, "testdata/compile-error-undeclared.txtar"))
+	s := &site.Site{Runner: testRunner}
+	buildErr := s.Build(t.Context(), os.DirFS(dir), filepath.Join(dir, "public"))
+	if buildErr == nil {
+		t.Fatal("build passed")
+	}
+	var out bytes.Buffer
+	c := newChecker(dir, &out)
+	c.Pattern = regexp.MustCompile("broken") // the site is not checked
+	err := c.Check(t.Context())
+	if err == nil {
+		t.Fatal("check passed")
+	}
+	if err.Error() != buildErr.Error() {
+		t.Errorf("check says\n%v\nbuild says\n%v", err, buildErr)
+	}
+}
+
+// TestVetUsesRunnersGo: go vet runs with the runner's go command, so that
+// a checker and its runner cannot use different toolchains.
+func TestVetUsesRunnersGo(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds an example with an empty cache")
+	}
+	real, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip(err)
+	}
+	bin := t.TempDir()
+	log := filepath.Join(bin, "log")
+	script := "#!/bin/sh\necho \"$1\" >> '" + log + "'\nexec '" + real + "' \"$@\"\n"
+	if err := os.WriteFile(filepath.Join(bin, "go"), []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	a := readArchive(t, "testdata/golden-mismatch.txtar")
+	a.files["examples/hello/output.txt"] = "hello, gopher\n"
+	dir := materialize(t, a)
+	var out bytes.Buffer
+	c := &Checker{
+		Root:    dir,
+		Site:    &site.Site{Runner: &runner.Runner{Go: filepath.Join(bin, "go"), CacheDir: t.TempDir()}},
+		Out:     &out,
+		Pattern: regexp.MustCompile("hello"),
+	}
+	if err := c.Check(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(b), "vet\n") {
+		t.Errorf("the runner's go command did not run go vet; it ran %q", b)
 	}
 }
