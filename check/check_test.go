@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/tools/txtar"
+
 	"signalwire/runner"
 	"signalwire/site"
 )
@@ -18,36 +20,26 @@ import (
 // results are keyed by content.
 var testRunner = &runner.Runner{}
 
-// archive is a txtar archive: a comment, then "-- name --" sections.
+// archive is a fixture book: a txtar archive's files by name.
 type archive struct {
-	comment string
-	files   map[string]string
-	order   []string
+	files map[string]string
 }
-
-var markerRE = regexp.MustCompile(`(?m)^-- (.+) --$\n?`)
 
 func readArchive(t *testing.T, path string) archive {
 	t.Helper()
-	b, err := os.ReadFile(path)
+	ar, err := txtar.ParseFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := string(b)
-	a := archive{files: map[string]string{}}
-	locs := markerRE.FindAllStringSubmatchIndex(s, -1)
-	if len(locs) == 0 {
+	if len(ar.Files) == 0 {
 		t.Fatalf("%s: no files", path)
 	}
-	a.comment = s[:locs[0][0]]
-	for i, l := range locs {
-		end := len(s)
-		if i+1 < len(locs) {
-			end = locs[i+1][0]
+	a := archive{files: map[string]string{}}
+	for _, f := range ar.Files {
+		if _, dup := a.files[f.Name]; dup {
+			t.Fatalf("%s: two files named %s", path, f.Name)
 		}
-		name := s[l[2]:l[3]]
-		a.files[name] = s[l[1]:end]
-		a.order = append(a.order, name)
+		a.files[f.Name] = string(f.Data)
 	}
 	return a
 }
