@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -140,5 +141,30 @@ func TestServeOpenFails(t *testing.T) {
 	cancel()
 	if c := <-code; c != 0 {
 		t.Errorf("exit %d; stderr %q", c, stderr.String())
+	}
+}
+
+// TestRunJSONDivergence: "go run ." turns every non-zero status into 1, so
+// run -json carries what the status would say: the divergence.
+func TestRunJSONDivergence(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "keys.go")
+	src := "package main\n\nimport (\n\t\"context\"\n\t\"fmt\"\n)\n\ntype a struct{}\ntype b struct{}\n\nfunc main() {\n\tfmt.Println(context.WithValue(context.Background(), a{}, 1).Value(b{}))\n}\n"
+	if err := os.WriteFile(file, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr bytes.Buffer
+	code := run(t.Context(), []string{"run", "-json", file}, &stdout, &stderr)
+	if code != 3 {
+		t.Errorf("exit %d, want 3; stderr %q", code, stderr.String())
+	}
+	var res struct {
+		Divergence json.RawMessage `json:"divergence"`
+	}
+	if err := json.Unmarshal(stdout.Bytes(), &res); err != nil {
+		t.Fatalf("%v in %s", err, stdout.String())
+	}
+	if len(res.Divergence) == 0 || string(res.Divergence) == "null" || string(res.Divergence) == "false" {
+		t.Errorf("the JSON does not carry the divergence:\n%s", stdout.String())
 	}
 }
