@@ -292,10 +292,10 @@ func (c *Checker) site(book *site.Book, results *site.Results, write bool) ([]er
 		stale = nil
 	}
 	if len(stale) > 0 {
-		const max = 20
+		const shown = 20
 		list := stale
-		if len(list) > max {
-			list = append(list[:max:max], fmt.Sprintf("... and %d more", len(stale)-max))
+		if len(list) > shown {
+			list = append(list[:shown:shown], fmt.Sprintf("... and %d more", len(stale)-shown))
 		}
 		errs = append(errs, fmt.Errorf("%s/ is stale: %d files differ from a fresh build (run \"go run . build\"):\n\t%s",
 			public, len(stale), strings.Join(list, "\n\t")))
@@ -415,9 +415,9 @@ func (c *Checker) vetOne(ctx context.Context, r *runner.Runner, version string, 
 	key := hex.EncodeToString(sum[:16])
 	cached := filepath.Join(r.CacheRoot(), "vet", key+".json")
 	if b, err := os.ReadFile(cached); err == nil {
-		var fs []finding
-		if json.Unmarshal(b, &fs) == nil {
-			return fs, nil
+		var found []finding
+		if json.Unmarshal(b, &found) == nil {
+			return found, nil
 		}
 	}
 	cmd := exec.CommandContext(ctx, r.GoCommand(), "vet", "-json", filepath.FromSlash(e.File))
@@ -431,14 +431,14 @@ func (c *Checker) vetOne(ctx context.Context, r *runner.Runner, version string, 
 		}
 		return nil, fmt.Errorf("go vet %s: %v\n%s", e.File, err, stderr.String())
 	}
-	fs, err := parseVet(stdout.String() + stderr.String())
+	found, err := parseVet(stdout.String() + stderr.String())
 	if err != nil {
 		return nil, fmt.Errorf("go vet %s: %v", e.File, err)
 	}
-	if b, err := json.Marshal(fs); err == nil && os.MkdirAll(filepath.Dir(cached), 0o755) == nil {
+	if b, err := json.Marshal(found); err == nil && os.MkdirAll(filepath.Dir(cached), 0o755) == nil {
 		os.WriteFile(cached, b, 0o644) // a lost entry costs one go vet
 	}
-	return fs, nil
+	return found, nil
 }
 
 var posnRE = regexp.MustCompile(`:(\d+):(\d+)$`)
@@ -453,7 +453,7 @@ func parseVet(out string) ([]finding, error) {
 		}
 	}
 	dec := json.NewDecoder(strings.NewReader(text.String()))
-	var fs []finding
+	var found []finding
 	for {
 		var pkgs map[string]map[string]json.RawMessage
 		if err := dec.Decode(&pkgs); err == io.EOF {
@@ -480,16 +480,16 @@ func parseVet(out string) ([]finding, error) {
 						fmt.Sscan(m[1], &f.Line)
 						fmt.Sscan(m[2], &f.Col)
 					}
-					fs = append(fs, f)
+					found = append(found, f)
 				}
 			}
 		}
 	}
-	sort.Slice(fs, func(i, j int) bool {
-		if fs[i].Line != fs[j].Line {
-			return fs[i].Line < fs[j].Line
+	sort.Slice(found, func(i, j int) bool {
+		if found[i].Line != found[j].Line {
+			return found[i].Line < found[j].Line
 		}
-		return fs[i].Analyzer < fs[j].Analyzer
+		return found[i].Analyzer < found[j].Analyzer
 	})
-	return fs, nil
+	return found, nil
 }
