@@ -334,3 +334,53 @@ func TestVetUsesRunnersGo(t *testing.T) {
 		t.Errorf("the runner's go command did not run go vet; it ran %q", b)
 	}
 }
+
+// TestVetStopsAtFirstFailure: when go vet cannot run for one example, the
+// check fails with that error and the other go vet runs are cancelled,
+// not waited for. The fake go vet of "slow" never ends unless killed.
+func TestVetStopsAtFirstFailure(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds examples with an empty cache")
+	}
+	real, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip(err)
+	}
+	bin := t.TempDir()
+	script := `#!/bin/sh
+if [ "$1" = vet ]; then
+	case "$3" in
+	*slow*) exec sleep 3600 ;;
+	*bad*) echo "go vet: cannot run here" >&2; exit 2 ;;
+	esac
+fi
+exec '` + real + `' "$@"
+`
+	if err := os.WriteFile(filepath.Join(bin, "go"), []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	a := readArchive(t, "testdata/golden-mismatch.txtar")
+	a.files["content/01-a.md"] += "\n.example slow\n\n.example bad\n"
+	for _, name := range []string{"hello", "slow", "bad"} {
+		a.files["examples/"+name+"/main.go"] = "package main\n\nimport \"fmt\"\n\nfunc main() {\n\tfmt.Println(\"hello, gopher\")\n}\n"
+		a.files["examples/"+name+"/output.txt"] = "hello, gopher\n"
+	}
+	dir := materialize(t, a)
+	var out bytes.Buffer
+	c := &Checker{
+		Root:    dir,
+		Site:    &site.Site{Runner: &runner.Runner{Go: filepath.Join(bin, "go"), CacheDir: t.TempDir()}},
+		Out:     &out,
+		Pattern: regexp.MustCompile("."),
+	}
+	done := make(chan error, 1)
+	go func() { done <- c.Check(t.Context()) }()
+	select {
+	case err := <-done:
+		if err == nil || !strings.Contains(err.Error(), "go vet examples/bad/main.go") || !strings.Contains(err.Error(), "cannot run here") {
+			t.Errorf("check: %v; want go vet's failure for bad", err)
+		}
+	case <-t.Context().Done():
+		t.Fatal("the check waited for a go vet run after another had failed")
+	}
+}
