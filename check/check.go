@@ -129,7 +129,7 @@ func (c *Checker) Check(ctx context.Context) error {
 			return werr
 		}
 		if len(changes) > 0 && c.Pattern != nil {
-			fmt.Fprintf(c.Out, "public/ is not rebuilt under -run: run \"go run . build\" next\n")
+			fmt.Fprintf(c.Out, "%s/ is not rebuilt under -run: run \"go run . build\" next\n", c.publicDir())
 		}
 		if len(changes) > 0 {
 			// Compare with what was just written.
@@ -169,6 +169,14 @@ func (c *Checker) Check(ctx context.Context) error {
 	fmt.Fprintf(c.Out, "ok: %s in %s: both engines agree, outputs match and are stable, go vet is clean%s\n",
 		plural(len(examplesOf(book)), "example"), plural(len(book.Chapters), "chapter"), sound)
 	return nil
+}
+
+// publicDir is the committed site's directory, relative to Root.
+func (c *Checker) publicDir() string {
+	if c.Public == "" {
+		return "public"
+	}
+	return c.Public
 }
 
 func plural(n int, word string) string {
@@ -264,10 +272,7 @@ func (c *Checker) site(book *site.Book, results *site.Results, write bool) ([]er
 	if err != nil {
 		return []error{err}, nil
 	}
-	public := c.Public
-	if public == "" {
-		public = "public"
-	}
+	public := c.publicDir()
 	mem := fstest.MapFS{}
 	for name, b := range files {
 		mem[name] = &fstest.MapFile{Data: b}
