@@ -23,7 +23,14 @@
 //
 // With Update, golden files are rewritten from the compiled results (never
 // from the interpreter) before they are compared; an example whose run
-// failed in a way its directive does not expect is not updated.
+// failed in a way its directive does not expect is not updated. Then, if
+// every example passes and the whole book is checked, a stale committed
+// site is replaced by the fresh build, so that one command takes a new or
+// changed example to a current book.
+//
+// go vet runs with the go command of the Site's Runner, the one source of
+// the toolchain. An example that does not compile is reported as the build
+// reports it (see [site.Verify]), not by go vet.
 //
 // Results of runs and of go vet are cached by content, so checking an
 // unchanged book runs nothing.
