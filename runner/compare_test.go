@@ -1,6 +1,7 @@
 package runner
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 )
@@ -32,5 +33,29 @@ func TestCompare(t *testing.T) {
 				t.Errorf("diff does not show the output:\n%s", d.Diff)
 			}
 		})
+	}
+}
+
+// TestDivergenceInJSON: a result read as JSON says whether the engines
+// differed without its exit status: "divergence" is there exactly then.
+func TestDivergenceInJSON(t *testing.T) {
+	out := func(text string) []Chunk { return []Chunk{{Stream: Stdout, Text: text}} }
+	for _, tt := range []struct {
+		yaegi string
+		want  bool
+	}{{"same\n", false}, {"other\n", true}} {
+		res := &Result{Engine: EngineBoth, Output: out("same\n")}
+		res.Divergence = compare(res, &Result{Engine: EngineYaegi, Output: out(tt.yaegi)})
+		b, err := json.Marshal(res)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var m map[string]json.RawMessage
+		if err := json.Unmarshal(b, &m); err != nil {
+			t.Fatal(err)
+		}
+		if _, ok := m["divergence"]; ok != tt.want {
+			t.Errorf("yaegi printing %q: divergence in JSON %v, want %v: %s", tt.yaegi, ok, tt.want, b)
+		}
 	}
 }
