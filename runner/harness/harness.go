@@ -253,9 +253,10 @@ func (h *harness) body(program func()) {
 	// it when every goroutine is blocked, even when nothing else could
 	// ever wake them. So when it fires, it records what the program was
 	// waiting for and blocks without a timer. If another timer is pending,
-	// time moves on and the watchdog ends the run as over budget; if none
-	// is, synctest finds every goroutine blocked for good and panics,
-	// which runVirtual reports as the deadlock it is.
+	// time moves on and the watchdog ends the run as over budget (after
+	// overGrace, or when main returns); if none is, synctest finds every
+	// goroutine blocked for good and panics at once, which runVirtual
+	// reports as the deadlock it is.
 	budget := time.AfterFunc(h.cfg.Budget, func() {
 		h.w.Mark()
 		h.over.Store(&Report{
@@ -319,6 +320,10 @@ func (h *harness) callMain(program func()) (p *Panic) {
 	return nil
 }
 
+// overGrace is how long the watchdog lets a program that ran out of
+// virtual time be found deadlocked before it reports it over budget.
+const overGrace = time.Second
+
 // watchdog runs outside the bubble, on the real clock.
 func (h *harness) watchdog() {
 	deadline := time.Now().Add(h.cfg.Wall)
@@ -333,6 +338,7 @@ func (h *harness) watchdog() {
 		interval  = 100 * time.Millisecond
 		lastStuck string // fingerprint of the last stuck bubble
 		same      int
+		overSince time.Time // when the watchdog saw the budget run out
 	)
 	for now := range tick.C {
 		if h.cfg.Memory > 0 {
@@ -345,8 +351,17 @@ func (h *harness) watchdog() {
 				}, ExitLimit)
 			}
 		}
+		// Past the budget, a program with nothing left to wake it is a
+		// deadlock, which synctest says within microseconds (see body);
+		// one that goes on is over budget. A second of real time tells
+		// them apart, a margin thousands of times what the panic needs.
 		if r := h.over.Load(); r != nil {
-			h.finish(*r, ExitLimit)
+			if overSince.IsZero() {
+				overSince = now
+			}
+			if now.Sub(overSince) >= overGrace || now.After(deadline) {
+				h.finish(*r, ExitLimit)
+			}
 		}
 		if now.After(deadline) {
 			r := Report{
