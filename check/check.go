@@ -50,6 +50,7 @@ import (
 	"sync"
 	"testing/fstest"
 
+	"signalwire/diagram"
 	"signalwire/internal/diff"
 	"signalwire/internal/linkcheck"
 	"signalwire/runner"
@@ -191,7 +192,7 @@ func stability(book *site.Book, a, b *site.Results) []error {
 		if u.Directive.Unordered {
 			oa, ob = site.SortLines(oa), site.SortLines(ob)
 		}
-		if oa == ob && !u.Directive.HideDiagram && site.DiagramShown(ra.Trace) {
+		if oa == ob && !u.Directive.HideDiagram && diagram.Shown(ra.Trace) {
 			// The page draws the trace: it must be as stable as the output.
 			ta, tb := traceText(ra.Trace), traceText(rb.Trace)
 			if ta != tb {
