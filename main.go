@@ -29,6 +29,7 @@ import (
 	"syscall"
 
 	"signalwire/check"
+	"signalwire/preview"
 	"signalwire/runner"
 	"signalwire/site"
 )
@@ -201,7 +202,7 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) (int
 		fmt.Fprintf(stderr, "signalwire serve: listening on every interface (%s): other machines can read the preview\n", ln.Addr())
 	}
 	fmt.Fprintf(stdout, "serving the book at %s (Ctrl-C to stop)\n", url)
-	srv := &site.Server{Site: &site.Site{Runner: &runner.Runner{}}, Dir: ".", Log: stderr}
+	srv := &preview.Server{Site: &site.Site{Runner: &runner.Runner{}}, Dir: ".", Log: stderr}
 	if st, err := os.Stat(filepath.Join("site", "templates")); err == nil && st.IsDir() {
 		// This repository holds the tool too: preview its templates and
 		// assets as they are on disk.

@@ -19,7 +19,7 @@ step "the book, warm ($count runs)" go test -run '^$' -bench 'BookRender|BookWar
 step "the book, cold cache ($cold runs)" go test -run '^$' -bench 'BookColdBuild|CheckCold' -benchtime 1x -count "$cold" .
 # The live preview: ten edits a run, each timed from the save to Chromium
 # showing it; ns/op is their median.
-step "live preview ($count runs)" go test -run '^$' -bench '^BenchmarkServe' -benchtime 10x -count "$count" ./site/
+step "live preview ($count runs)" go test -run '^$' -bench '^BenchmarkServe' -benchtime 10x -count "$count" ./preview/
 
 awk '
 /^Benchmark/ {

@@ -89,7 +89,7 @@ func diagramBook(programs map[string]string, body string) fstest.MapFS {
 var screenshots = flag.String("screenshots", "", "save screenshots of the diagrams page in `dir`")
 
 // TestDiagramBrowser renders a chapter with the diagram of each trace of
-// testdata/diagram and opens it in headless Chromium, at desktop and phone
+// ../diagram/testdata and opens it in headless Chromium, at desktop and phone
 // widths, light and dark. Text in a diagram must not overlap other text or
 // leave the picture, must stay legible on a phone (8.5px at the least: the
 // picture scrolls rather than shrink further) and must contrast with the

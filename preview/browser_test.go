@@ -1,4 +1,4 @@
-package site
+package preview
 
 import (
 	"context"
@@ -8,15 +8,16 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chromedp/chromedp"
-
 	"signalwire/internal/browser"
 	"signalwire/runner"
+	"signalwire/site"
+
+	"github.com/chromedp/chromedp"
 )
 
 // startServer serves the book in dir on a free port of 127.0.0.1 until the
 // test ends, and returns its URL. run, when not nil, replaces the runner.
-func startServer(t testing.TB, dir string, s *Site, run func(context.Context, *Use, runner.Engine) (*runner.Result, error)) (string, *syncBuffer) {
+func startServer(t testing.TB, dir string, s *site.Site, run func(context.Context, *site.Use, runner.Engine) (*runner.Result, error)) (string, *syncBuffer) {
 	t.Helper()
 	log := &syncBuffer{}
 	srv := &Server{Site: s, Dir: dir, Log: log, run: run}
@@ -108,7 +109,7 @@ func TestServeBrowser(t *testing.T) {
 		fmt.Fprintf(&filler, "\nFiller paragraph %d, so that the page scrolls.\n", i)
 	}
 	replaceIn(t, dir, "content/01-one.md", "The end of chapter one.", "The end of chapter one.\n"+filler.String())
-	url, log := startServer(t, dir, &Site{Runner: testRunner(t)}, nil)
+	url, log := startServer(t, dir, &site.Site{Runner: testRunner(t)}, nil)
 	ctx := browser.New(t)
 	const slow = 30 * time.Second // a first compile of an example, on a busy machine
 
@@ -157,7 +158,7 @@ func TestServeBrowser(t *testing.T) {
 func TestServeBrowserMarks(t *testing.T) {
 	dir := serveBook(t)
 	f := &fakeRunner{}
-	url, _ := startServer(t, dir, &Site{}, f.run)
+	url, _ := startServer(t, dir, &site.Site{}, f.run)
 	ctx := browser.New(t)
 	if err := chromedp.Do(ctx, chromedp.Navigate(url+"/one.html")); err != nil {
 		t.Fatal(err)
