@@ -29,7 +29,7 @@ func (p problem) String() string {
 	return p.Msg
 }
 
-// flatten turns the errors of the stages, joined *Error values mostly,
+// flatten turns the errors of the stages, joined *site.Error values mostly,
 // into problems.
 func flatten(errs []error) []problem {
 	var out []problem
