@@ -3,12 +3,12 @@ package preview
 import (
 	"context"
 	"fmt"
-	"net"
 	"strings"
 	"testing"
 	"time"
 
 	"signalwire/internal/browser"
+	"signalwire/internal/runnertest"
 	"signalwire/runner"
 	"signalwire/site"
 
@@ -21,20 +21,8 @@ func startServer(t testing.TB, dir string, s *site.Site, run func(context.Contex
 	t.Helper()
 	log := &syncBuffer{}
 	srv := &Server{Site: s, Dir: dir, Log: log, run: run}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ctx, ln) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-served; err != nil {
-			t.Errorf("Serve: %v", err)
-		}
-	})
-	return "http://" + ln.Addr().String(), log
+	url, _ := startServe(t, srv)
+	return url, log
 }
 
 // waitFor polls the page until the JavaScript expression is true, across
@@ -109,7 +97,7 @@ func TestServeBrowser(t *testing.T) {
 		fmt.Fprintf(&filler, "\nFiller paragraph %d, so that the page scrolls.\n", i)
 	}
 	replaceIn(t, dir, "content/01-one.md", "The end of chapter one.", "The end of chapter one.\n"+filler.String())
-	url, log := startServer(t, dir, &site.Site{Runner: testRunner(t)}, nil)
+	url, log := startServer(t, dir, &site.Site{Runner: runnertest.New(t)}, nil)
 	ctx := browser.New(t)
 	const slow = 30 * time.Second // a first compile of an example, on a busy machine
 

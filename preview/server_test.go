@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"html/template"
 	"io"
@@ -13,7 +14,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"runtime"
@@ -25,6 +25,7 @@ import (
 
 	"golang.org/x/tools/txtar"
 
+	"signalwire/internal/runnertest"
 	"signalwire/runner"
 	"signalwire/site"
 )
@@ -67,20 +68,6 @@ func replaceIn(t testing.TB, dir, name, old, new string) {
 		t.Fatalf("%s has no %q", name, old)
 	}
 	writeFile(t, dir, name, strings.Replace(string(b), old, new, 1))
-}
-
-// testRunner returns a runner whose cache outlives the test process (the
-// site's tests share it), so that only the first run of the tests on a
-// machine compiles the examples.
-func testRunner(t *testing.T) *runner.Runner {
-	t.Helper()
-	if _, err := exec.LookPath("go"); err != nil {
-		t.Skip("no go command to run examples with")
-	}
-	if testing.Short() {
-		t.Skip("runs examples; skipped in -short mode")
-	}
-	return &runner.Runner{CacheDir: filepath.Join(os.TempDir(), "signalwire-site-test")}
 }
 
 var printlnRE = regexp.MustCompile(`fmt\.Println\("([^"]*)"\)`)
@@ -582,7 +569,7 @@ func TestServeEvents(t *testing.T) {
 // problem where it is, and that fixing it clears it.
 func TestServeProblems(t *testing.T) {
 	dir := serveBook(t)
-	lt := newLiveTest(t, dir, &site.Site{Runner: testRunner(t)}, nil)
+	lt := newLiveTest(t, dir, &site.Site{Runner: runnertest.New(t)}, nil)
 	lt.rebuild()
 	if _, body := lt.get("/one.html"); strings.Contains(body, `id="serve-overlay"`) || !strings.Contains(body, "hello, preview") {
 		t.Fatalf("the book does not build:\n%s", lt.log.take())
@@ -735,16 +722,7 @@ func TestServeShutdown(t *testing.T) {
 	dir := serveBook(t)
 	f := &fakeRunner{hold: make(chan struct{})} // verified runs wait for ever
 	srv := &Server{Site: &site.Site{}, Dir: dir, run: f.run}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(t.Context())
-	defer cancel()
-	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ctx, ln) }()
-
-	url := "http://" + ln.Addr().String()
+	url, stop := startServe(t, srv)
 	client := &http.Client{Transport: &http.Transport{}}
 	defer client.CloseIdleConnections()
 	deadline := time.Now().Add(10 * time.Second)
@@ -780,14 +758,8 @@ func TestServeShutdown(t *testing.T) {
 		}
 	}
 
-	cancel()
-	select {
-	case err := <-served:
-		if err != nil {
-			t.Errorf("Serve: %v", err)
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("Serve did not return 10s after its context was done")
+	if err := stop(); err != nil {
+		t.Errorf("Serve: %v", err)
 	}
 	if _, err := io.ReadAll(resp.Body); err != nil {
 		t.Errorf("the event stream did not end cleanly: %v", err)
@@ -809,28 +781,19 @@ func TestServeShutdownSlowClient(t *testing.T) {
 	// Far more than a loopback connection buffers, so that sending it blocks.
 	writeFile(t, dir, "content/big.txt", strings.Repeat("x", 32<<20))
 	srv := &Server{Site: &site.Site{}, Dir: dir, run: (&fakeRunner{}).run}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(t.Context())
-	defer cancel()
-	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ctx, ln) }()
-
-	addr := ln.Addr().String()
+	url, stop := startServe(t, srv)
+	addr := strings.TrimPrefix(url, "http://")
 	deadline := time.Now().Add(10 * time.Second)
-	var conn net.Conn
 	for {
-		conn, err = net.Dial("tcp", addr)
+		conn, err := net.Dial("tcp", addr)
 		if err != nil {
 			t.Fatal(err)
 		}
-		defer conn.Close()
 		fmt.Fprintf(conn, "GET /big.txt HTTP/1.1\r\nHost: %s\r\n\r\n", addr)
 		status, err := bufio.NewReader(conn).ReadString('\n')
 		if err == nil && strings.Contains(status, " 200 ") {
-			break // and read no more
+			defer conn.Close() // once Serve has returned; read no more
+			break
 		}
 		if time.Now().After(deadline) {
 			t.Fatalf("no big.txt after 10s: %q, %v", status, err)
@@ -839,16 +802,40 @@ func TestServeShutdownSlowClient(t *testing.T) {
 		time.Sleep(10 * time.Millisecond)
 	}
 
-	cancel()
-	select {
-	case err := <-served:
-		if err != nil {
-			t.Errorf("Serve: %v", err)
-		}
-	case <-time.After(time.Minute):
-		t.Fatal("Serve did not return a minute after its context was done")
+	if err := stop(); err != nil {
+		t.Errorf("Serve: %v", err)
 	}
 	checkNoGoroutines(t, "signalwire/preview.", "signalwire/site.", "fsnotify")
+}
+
+// startServe runs srv on a free port of 127.0.0.1 and returns its URL and
+// stop, which cancels Serve's context and returns what Serve returned, or
+// an error if it has not returned a minute later. When the test ends, the
+// server is stopped if it runs, and Serve's error fails the test.
+func startServe(t testing.TB, srv *Server) (url string, stop func() error) {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ctx, ln) }()
+	stop = sync.OnceValue(func() error {
+		cancel()
+		select {
+		case err := <-served:
+			return err
+		case <-time.After(time.Minute):
+			return errors.New("Serve did not return a minute after its context was done")
+		}
+	})
+	t.Cleanup(func() {
+		if err := stop(); err != nil {
+			t.Errorf("Serve: %v", err)
+		}
+	})
+	return "http://" + ln.Addr().String(), stop
 }
 
 // checkNoGoroutines fails t if, after a moment to finish, a goroutine is
@@ -897,21 +884,9 @@ func TestServeTheme(t *testing.T) {
 			t.Logf("log:\n%s", log.take())
 		}
 	}()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(t.Context())
-	defer cancel()
-	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ctx, ln) }()
-	defer func() {
-		cancel()
-		<-served
-	}()
+	url, _ := startServe(t, srv)
 	client := &http.Client{Transport: &http.Transport{}}
 	defer client.CloseIdleConnections()
-	url := "http://" + ln.Addr().String()
 	// waitFor polls a file of the preview until it contains want.
 	waitFor := func(file, want string) {
 		t.Helper()
