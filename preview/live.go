@@ -103,7 +103,7 @@ func newLive(s *site.Site, fsys fs.FS, log io.Writer, publish func(*snapshot)) *
 	if workers <= 0 {
 		workers = runtime.NumCPU()
 	}
-	l := &live{
+	return &live{
 		site:     s,
 		fsys:     fsys,
 		log:      log,
@@ -114,7 +114,6 @@ func newLive(s *site.Site, fsys fs.FS, log io.Writer, publish func(*snapshot)) *
 		runs:     map[site.RunKey]*liveRun{},
 		run:      s.RunUse,
 	}
-	return l
 }
 
 // loop rebuilds the site for each batch of changed files, and again as
