@@ -56,23 +56,46 @@ func TestRerender(t *testing.T) {
 	}
 	results.Set(RunKey{Example: "hello"}, output("hello\n"))
 
+	// The pages each change must render: every page, those showing an
+	// example, one page or none.
+	every := func(b *Book) []string {
+		var pages []string
+		for _, c := range b.Chapters {
+			pages = append(pages, c.Page())
+		}
+		return append(pages, "index.html", "404.html")
+	}
+	showing := func(name string) func(*Book) []string {
+		return func(b *Book) []string {
+			var pages []string
+			for _, c := range b.Chapters {
+				if slices.ContainsFunc(c.Uses, func(u *Use) bool { return u.Example.Name == name }) {
+					pages = append(pages, c.Page())
+				}
+			}
+			return pages
+		}
+	}
+	page := func(p string) func(*Book) []string { return func(*Book) []string { return []string{p} } }
+	none := func(*Book) []string { return nil }
+
 	var prev *Rendering
 	tests := []struct {
 		name  string
 		edit  func()
-		pages []string
+		pages func(*Book) []string
 	}{
-		{"first", func() {}, []string{"basics.html", "failures.html", "index.html", "404.html"}},
-		{"nothing", func() {}, nil},
-		{"a result", func() { results.Set(RunKey{Example: "hello"}, output("hello again\n")) }, []string{"basics.html"}},
-		{"the same result again", func() {}, nil},
-		{"a new result", func() { results.Set(RunKey{Example: "bye"}, output("bye\n")) }, []string{"failures.html"}},
+		{"first", func() {}, every},
+		{"nothing", func() {}, none},
+		{"a result", func() { results.Set(RunKey{Example: "hello"}, output("hello again\n")) }, showing("hello")},
+		{"the same result again", func() {}, none},
+		{"a new result", func() { results.Set(RunKey{Example: "bye"}, output("bye\n")) }, showing("bye")},
 		{"a chapter's text", func() {
 			replaceMap(t, fsys, "content/02-failures.md", "\n.example bye", "\nMore prose.\n\n.example bye")
-		}, []string{"failures.html"}},
-		{"an example's source", func() { replaceMap(t, fsys, "examples/hello/main.go", "func main() {", "func main() { // edited") }, []string{"basics.html"}},
-		{"a golden file", func() { fsys["examples/hello/output.txt"] = &fstest.MapFile{Data: []byte("other\n")} }, nil},
-		{"a title", func() { replaceMap(t, fsys, "content/01-basics.md", "title: ", "title: New ") }, []string{"basics.html", "failures.html", "index.html", "404.html"}},
+		}, page("failures.html")},
+		{"an example's source", func() { replaceMap(t, fsys, "examples/hello/main.go", "func main() {", "func main() { // edited") }, showing("hello")},
+		{"a golden file", func() { fsys["examples/hello/output.txt"] = &fstest.MapFile{Data: []byte("other\n")} }, none},
+		{"a title", func() { replaceMap(t, fsys, "content/01-basics.md", "title: ", "title: New ") }, every},
 	}
 	for _, tt := range tests {
 		tt.edit()
@@ -84,8 +107,8 @@ func TestRerender(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", tt.name, err)
 		}
-		if !slices.Equal(pages, tt.pages) {
-			t.Errorf("%s: rendered %q, want %q", tt.name, pages, tt.pages)
+		if want := tt.pages(book); !slices.Equal(pages, want) {
+			t.Errorf("%s: rendered %q, want %q", tt.name, pages, want)
 		}
 		want, err := s.Render(book, results)
 		if err != nil {
