@@ -1,13 +1,15 @@
-// Package english writes the small pieces of English that messages and
-// descriptions share.
+// Package english writes the small pieces of English that messages share.
 package english
 
 import "strconv"
 
-// Plural returns n and the noun, with an s unless n is 1: "1 context",
-// "3 goroutines", "0 pages".
+// Plural counts n of a noun whose plural takes an s: "no example",
+// "1 example", "3 examples".
 func Plural(n int, noun string) string {
-	if n == 1 {
+	switch n {
+	case 0:
+		return "no " + noun
+	case 1:
 		return "1 " + noun
 	}
 	return strconv.Itoa(n) + " " + noun + "s"
