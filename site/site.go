@@ -60,7 +60,7 @@
 // compiler messages. Under the output, when the run recorded a trace, a
 // diagram draws the tree of the contexts the program derived and a
 // timeline of when the signal reached each one and of its goroutines (see
-// [Diagram]), unless the directive says diagram=hide.
+// [signalwire/diagram]), unless the directive says diagram=hide.
 //
 // The build fails, naming the directive's file and line, unless each
 // example did exactly what its directive says: a failure it does not
