@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/parser"
@@ -173,6 +174,11 @@ func (s *Site) Load(fsys fs.FS) (*Book, error) {
 			if err != nil {
 				return err
 			}
+			src = bytes.TrimPrefix(src, utf8BOM)
+			if err := checkText(p, src); err != nil {
+				errs.add(err)
+				return nil
+			}
 			m := chapterRE.FindStringSubmatch(rel)
 			n, _ := strconv.Atoi(m[1])
 			book.Chapters = append(book.Chapters, &Chapter{File: p, Number: n, Slug: m[2], src: src})
@@ -271,6 +277,30 @@ func loadExamples(fsys fs.FS, errs *errorList) []*Example {
 		examples = append(examples, e)
 	}
 	return examples // ReadDir sorts by name
+}
+
+// utf8BOM is the byte order mark some editors put at the start of a UTF-8
+// file. A chapter may start with it; it is dropped.
+var utf8BOM = []byte("\ufeff")
+
+// checkText reports the first line of a chapter that is not UTF-8 text: a
+// byte that is not UTF-8, or a NUL, which no editor shows and no page
+// should hold.
+func checkText(file string, src []byte) *Error {
+	line := 1
+	for i := 0; i < len(src); {
+		r, size := utf8.DecodeRune(src[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			return errorf(file, line, "invalid UTF-8 (byte %#02x): a chapter must be UTF-8 text", src[i])
+		case r == 0:
+			return errorf(file, line, "NUL byte: a chapter must be UTF-8 text")
+		case r == '\n':
+			line++
+		}
+		i += size
+	}
+	return nil
 }
 
 // firstDifference returns the first line where a and b differ.

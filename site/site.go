@@ -22,7 +22,9 @@
 //
 // # Chapters
 //
-// A chapter starts with front matter: "key: value" lines between two "---"
+// A chapter is UTF-8 text, which may start with a byte order mark; a byte
+// that is not UTF-8, or a NUL, is an error at its line. It starts with
+// front matter: "key: value" lines between two "---"
 // lines. The keys are those of [FrontMatter], all of them required:
 //
 //	---
