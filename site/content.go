@@ -3,7 +3,6 @@ package site
 import (
 	"bytes"
 	"errors"
-	"fmt"
 	"go/format"
 	"io/fs"
 	"path"
@@ -38,7 +37,9 @@ type Chapter struct {
 
 	src      []byte // the file, front matter blanked out
 	doc      ast.Node
-	headings []heading // h2 and h3, for the outline
+	headings []heading       // h2 and h3, for the outline
+	anchors  map[string]bool // the ids of headings and raw HTML, for links
+	links    []linkRef       // the links, until resolveLinks checks them
 }
 
 // Page returns the name of the chapter's page in the site: "values.html".
@@ -235,6 +236,7 @@ func (s *Site) Load(fsys fs.FS) (*Book, error) {
 	for _, c := range book.Chapters {
 		parseChapter(md.Parser(), book, names, c, &errs)
 	}
+	resolveLinks(book, &errs)
 	if err := errs.err(); err != nil {
 		return nil, err
 	}
@@ -323,6 +325,7 @@ func parseChapter(p parser.Parser, book *Book, names []string, c *Chapter, errs 
 		return
 	}
 	c.src = body
+	c.anchors = map[string]bool{}
 	lines := newLineIndex(body)
 	ids := parser.NewContext()
 	for _, id := range reservedIDs {
@@ -333,6 +336,7 @@ func parseChapter(p parser.Parser, book *Book, names []string, c *Chapter, errs 
 		if !entering {
 			return ast.WalkContinue, nil
 		}
+		collectAnchors(c, n, body)
 		switch n := n.(type) {
 		case *exampleNode:
 			line := lines.line(n.offset)
@@ -366,34 +370,16 @@ func parseChapter(p parser.Parser, book *Book, names []string, c *Chapter, errs 
 				c.headings = append(c.headings, heading{n.Level, string(idb), plainText(n, body)})
 			}
 		case *ast.Link:
-			dest, err := linkTarget(book, string(n.Destination))
-			if err != nil {
-				errs.addf(c.File, lines.line(nodeOffset(n)), "link %s: %v", n.Destination, err)
+			c.links = append(c.links, linkRef{line: lines.line(nodeOffset(n)), node: n, dest: string(n.Destination)})
+		case *ast.Image:
+			c.links = append(c.links, linkRef{line: lines.line(nodeOffset(n)), node: n, dest: string(n.Destination), image: true})
+		case *ast.AutoLink:
+			if n.AutoLinkType == ast.AutoLinkURL {
+				c.links = append(c.links, linkRef{line: lines.line(nodeOffset(n)), node: n, dest: string(n.URL(body)), auto: true})
 			}
-			n.Destination = []byte(dest)
 		}
 		return ast.WalkContinue, nil
 	})
-}
-
-// linkTarget maps a link written for the sources (04-values.md,
-// ../examples/timeout/main.go) to the page or file of the site.
-func linkTarget(book *Book, dest string) (string, error) {
-	if m := chapterLinkRE.FindStringSubmatch(dest); m != nil {
-		for _, c := range book.Chapters {
-			if c.File == "content/"+m[1] {
-				return c.Page() + m[2], nil
-			}
-		}
-		return dest, fmt.Errorf("no such chapter")
-	}
-	if m := exampleLinkRE.FindStringSubmatch(dest); m != nil {
-		if book.Example(m[1]) == nil {
-			return dest, fmt.Errorf("no such example")
-		}
-		return "examples/" + m[1] + "/main.go", nil
-	}
-	return dest, nil
 }
 
 // parseFrontMatter decodes the front matter at the top of a chapter into
