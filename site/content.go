@@ -3,6 +3,7 @@ package site
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"go/format"
 	"io/fs"
 	"path"
@@ -165,15 +166,27 @@ func (s *Site) Load(fsys fs.FS) (*Book, error) {
 		if d.IsDir() {
 			return nil
 		}
+		if d.Type()&fs.ModeSymlink != 0 {
+			_, info, err := resolveLink(fsys, p)
+			switch {
+			case err != nil:
+				errs.addf(p, 0, "%v", unwrapPath(err))
+				return nil
+			case info.IsDir():
+				errs.addf(p, 0, "a symbolic link to a directory: chapters and their files are not looked for in it")
+				return nil
+			}
+		}
 		rel := strings.TrimPrefix(p, "content/")
 		if strings.HasSuffix(p, ".md") {
 			if strings.Contains(rel, "/") || !chapterRE.MatchString(rel) {
 				errs.addf(p, 0, "not a chapter: chapters are content/NN-slug.md (01-introduction.md)")
 				return nil
 			}
-			src, err := fs.ReadFile(fsys, p)
+			src, err := readBookFile(fsys, p)
 			if err != nil {
-				return err
+				errs.addf(p, 0, "%v", unwrapPath(err))
+				return nil
 			}
 			src = bytes.TrimPrefix(src, utf8BOM)
 			if err := checkText(p, src); err != nil {
@@ -188,9 +201,10 @@ func (s *Site) Load(fsys fs.FS) (*Book, error) {
 		if strings.HasPrefix(d.Name(), ".") {
 			return nil
 		}
-		b, err := fs.ReadFile(fsys, p)
+		b, err := readBookFile(fsys, p)
 		if err != nil {
-			return err
+			errs.addf(p, 0, "%v", unwrapPath(err))
+			return nil
 		}
 		book.Files[rel] = b
 		return nil
@@ -255,7 +269,19 @@ func loadExamples(fsys fs.FS, errs *errorList) []*Example {
 	var examples []*Example
 	for _, d := range entries {
 		dir := path.Join("examples", d.Name())
-		if !d.IsDir() || strings.HasPrefix(d.Name(), ".") {
+		if strings.HasPrefix(d.Name(), ".") {
+			continue
+		}
+		if d.Type()&fs.ModeSymlink != 0 {
+			_, info, err := resolveLink(fsys, dir)
+			if err != nil {
+				errs.addf(dir, 0, "%v", unwrapPath(err))
+				continue
+			}
+			if !info.IsDir() {
+				continue
+			}
+		} else if !d.IsDir() {
 			continue
 		}
 		if !nameRE.MatchString(d.Name()) {
@@ -263,22 +289,36 @@ func loadExamples(fsys fs.FS, errs *errorList) []*Example {
 			continue
 		}
 		e := &Example{Name: d.Name(), File: dir + "/main.go", GoldenFile: dir + "/output.txt"}
-		e.Source, err = fs.ReadFile(fsys, e.File)
-		if err != nil {
+		e.Source, err = readBookFile(fsys, e.File)
+		if errors.Is(err, fs.ErrNotExist) {
 			errs.addf(dir, 0, "no main.go: an example is examples/NAME/main.go")
+			continue
+		}
+		if err != nil {
+			errs.addf(e.File, 0, "%v", unwrapPath(err))
 			continue
 		}
 		if formatted, err := format.Source(e.Source); err == nil && !bytes.Equal(formatted, e.Source) {
 			errs.addf(e.File, firstDifference(e.Source, formatted), "not gofmt-formatted (run gofmt -w %s)", e.File)
 		}
-		e.Golden, err = fs.ReadFile(fsys, e.GoldenFile)
+		e.Golden, err = readBookFile(fsys, e.GoldenFile)
 		e.HasGolden = err == nil
 		if err != nil && !errors.Is(err, fs.ErrNotExist) {
-			errs.addf(e.GoldenFile, 0, "%v", err)
+			errs.addf(e.GoldenFile, 0, "%v", unwrapPath(err))
 		}
 		examples = append(examples, e)
 	}
 	return examples // ReadDir sorts by name
+}
+
+// unwrapPath drops the file name from an *fs.PathError, which an *Error
+// names already.
+func unwrapPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return fmt.Errorf("%s: %w", pe.Op, pe.Err)
+	}
+	return err
 }
 
 // utf8BOM is the byte order mark some editors put at the start of a UTF-8

@@ -10,6 +10,9 @@
 //	examples/NAME/main.go     an example: a gofmt-formatted program of package main
 //	examples/NAME/output.txt  its golden file: the output the program must print
 //
+// A symbolic link may name another file of the book; one that leaves the
+// book is an error, since what it names would be published.
+//
 // The site, written by [Write], is flat so that it also works from file://,
 // and links only relatively:
 //
