@@ -81,7 +81,7 @@
 //
 // # Stages
 //
-// [Site.Build] runs four stages, which the check command reuses:
+// [Site.Build] runs five stages, which the check command reuses:
 // [Site.Load] reads and checks the book without running anything,
 // [Site.Run] runs the examples in parallel, [Verify] compares what they did
 // with their directives and golden files, [Site.Render] makes the files of
@@ -128,9 +128,10 @@ type Site struct {
 	// from disk, so that editing them shows at once.
 	Theme fs.FS
 
-	once    sync.Once
+	mdOnce  sync.Once
 	hl      Highlighter
 	md      goldmark.Markdown
+	once    sync.Once
 	pages   map[string]*template.Template
 	initErr error
 }
@@ -139,11 +140,7 @@ type Site struct {
 // parse is an error of every render.
 func (s *Site) init() error {
 	s.once.Do(func() {
-		s.hl = s.Highlighter
-		if s.hl == nil {
-			s.hl = &Chroma{}
-		}
-		s.md = newMarkdown(s.hl)
+		s.markdown()
 		s.pages, s.initErr = parseTemplates(s.theme())
 	})
 	return s.initErr
@@ -165,8 +162,16 @@ func (s *Site) withTheme() *Site {
 	}
 }
 
+// markdown returns the goldmark Markdown of the site, made once. Loading a
+// book needs it, and not the templates, whose errors are Render's.
 func (s *Site) markdown() goldmark.Markdown {
-	s.init()
+	s.mdOnce.Do(func() {
+		s.hl = s.Highlighter
+		if s.hl == nil {
+			s.hl = &Chroma{}
+		}
+		s.md = newMarkdown(s.hl)
+	})
 	return s.md
 }
 
