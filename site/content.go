@@ -159,9 +159,9 @@ func (s *Site) Load(fsys fs.FS) (*Book, error) {
 	book := &Book{Files: map[string][]byte{}}
 	book.Examples = loadExamples(fsys, &errs)
 
-	err := fs.WalkDir(fsys, "content", func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
+	err := fs.WalkDir(fsys, "content", func(p string, d fs.DirEntry, walkErr error) error {
+		if walkErr != nil {
+			return walkErr
 		}
 		if d.IsDir() {
 			return nil
@@ -273,9 +273,9 @@ func loadExamples(fsys fs.FS, errs *errorList) []*Example {
 			continue
 		}
 		if d.Type()&fs.ModeSymlink != 0 {
-			_, info, err := resolveLink(fsys, dir)
-			if err != nil {
-				errs.addf(dir, 0, "%v", unwrapPath(err))
+			_, info, lerr := resolveLink(fsys, dir)
+			if lerr != nil {
+				errs.addf(dir, 0, "%v", unwrapPath(lerr))
 				continue
 			}
 			if !info.IsDir() {
@@ -298,7 +298,7 @@ func loadExamples(fsys fs.FS, errs *errorList) []*Example {
 			errs.addf(e.File, 0, "%v", unwrapPath(err))
 			continue
 		}
-		if formatted, err := format.Source(e.Source); err == nil && !bytes.Equal(formatted, e.Source) {
+		if formatted, ferr := format.Source(e.Source); ferr == nil && !bytes.Equal(formatted, e.Source) {
 			errs.addf(e.File, firstDifference(e.Source, formatted), "not gofmt-formatted (run gofmt -w %s)", e.File)
 		}
 		e.Golden, err = readBookFile(fsys, e.GoldenFile)

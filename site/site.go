@@ -193,7 +193,7 @@ func (s *Site) Build(ctx context.Context, fsys fs.FS, dir string) error {
 	if err != nil {
 		return err
 	}
-	if err := Verify(book, results); err != nil {
+	if err = Verify(book, results); err != nil {
 		return err
 	}
 	files, err := s.Render(book, results)

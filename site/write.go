@@ -33,17 +33,17 @@ func Write(dir string, files map[string][]byte) (err error) {
 		names = append(names, name)
 	}
 	slices.Sort(names)
-	if err := checkReplaceable(dir); err != nil {
+	if err = checkReplaceable(dir); err != nil {
 		return err
 	}
 	parent, base := filepath.Split(dir)
 	if parent == "" {
 		parent = "."
 	}
-	if err := os.MkdirAll(parent, 0o777); err != nil {
+	if err = os.MkdirAll(parent, 0o777); err != nil {
 		return err
 	}
-	if err := removeStale(parent, base); err != nil {
+	if err = removeStale(parent, base); err != nil {
 		return err
 	}
 	tmp, err := os.MkdirTemp(parent, "."+base+".new-")
