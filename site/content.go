@@ -376,7 +376,7 @@ func parseChapter(p parser.Parser, book *Book, names []string, c *Chapter, errs 
 		if !entering {
 			return ast.WalkContinue, nil
 		}
-		collectAnchors(c, n, body)
+		scanHTML(c, n, body, lines)
 		switch n := n.(type) {
 		case *exampleNode:
 			line := lines.line(n.offset)
@@ -404,6 +404,11 @@ func parseChapter(p parser.Parser, book *Book, names []string, c *Chapter, errs 
 			n.use = u
 			c.Uses = append(c.Uses, u)
 		case *ast.Heading:
+			if id, ok := n.AttributeString("id"); ok {
+				if b, ok := id.([]byte); ok {
+					c.anchors[string(b)] = true
+				}
+			}
 			if n.Level == 2 || n.Level == 3 {
 				id, _ := n.AttributeString("id")
 				idb, _ := id.([]byte)

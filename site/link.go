@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/text"
 )
 
 // A link in a chapter is written for the sources, so that it works on a
@@ -36,6 +37,7 @@ type linkRef struct {
 	dest  string
 	image bool
 	auto  bool // an autolink: a URL, which only needs a safe scheme
+	raw   bool // in raw HTML: written for the site; only its scheme is checked
 }
 
 // scriptSchemes are the URL schemes whose links run code in the page.
@@ -57,37 +59,38 @@ func urlScheme(dest string) string {
 	return strings.ToLower(m[1])
 }
 
-// collectAnchors adds the ids a node gives its page: a heading's, and
-// those written in raw HTML.
-func collectAnchors(c *Chapter, n ast.Node, src []byte) {
+// scanHTML notes what raw HTML in a chapter gives its page and links to:
+// its ids, as anchors, and the URLs of its attributes that a browser
+// follows or loads, whose scheme must not run a script. Raw HTML is
+// written for the site, so its paths are not rewritten or checked here.
+func scanHTML(c *Chapter, n ast.Node, src []byte, lines lineIndex) {
+	var segs *text.Segments
 	switch n := n.(type) {
-	case *ast.Heading:
-		if id, ok := n.AttributeString("id"); ok {
-			if b, ok := id.([]byte); ok {
-				c.anchors[string(b)] = true
-			}
-		}
 	case *ast.RawHTML:
-		for i := range n.Segments.Len() {
-			seg := n.Segments.At(i)
-			addHTMLIDs(c, seg.Value(src))
-		}
+		segs = n.Segments
 	case *ast.HTMLBlock:
-		lines := n.Lines()
-		for i := range lines.Len() {
-			seg := lines.At(i)
-			addHTMLIDs(c, seg.Value(src))
+		segs = n.Lines()
+	default:
+		return
+	}
+	for i := range segs.Len() {
+		seg := segs.At(i)
+		b := seg.Value(src)
+		for _, m := range htmlIDRE.FindAllSubmatch(b, -1) {
+			c.anchors[string(m[1])+string(m[2])+string(m[3])] = true
+		}
+		for _, m := range htmlURLRE.FindAllSubmatchIndex(b, -1) {
+			v := b[max(m[4], m[6], m[8]):max(m[5], m[7], m[9])]
+			line := lines.line(seg.Start + m[0])
+			c.links = append(c.links, linkRef{line: line, node: n, dest: string(v), raw: true})
 		}
 	}
 }
 
-var htmlIDRE = regexp.MustCompile(`(?i)\sid\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))`)
-
-func addHTMLIDs(c *Chapter, b []byte) {
-	for _, m := range htmlIDRE.FindAllSubmatch(b, -1) {
-		c.anchors[string(m[1])+string(m[2])+string(m[3])] = true
-	}
-}
+var (
+	htmlIDRE  = regexp.MustCompile(`(?i)\sid\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))`)
+	htmlURLRE = regexp.MustCompile(`(?i)\s(href|action|formaction)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))`)
+)
 
 // layoutIDs are the ids the layout gives every chapter page.
 var layoutIDs = []string{"main", "outline", "pager", "theme"}
@@ -101,8 +104,11 @@ func resolveLinks(book *Book, errs *errorList) {
 			dest, err := linkTarget(book, c, l)
 			if err != nil {
 				what := "link to"
-				if l.image {
+				switch {
+				case l.image:
 					what = "image"
+				case l.raw:
+					what = "HTML link to"
 				}
 				errs.addf(c.File, l.line, "%s %q: %v", what, l.dest, err)
 				continue
@@ -122,7 +128,7 @@ func linkTarget(book *Book, c *Chapter, l linkRef) (string, error) {
 	dest := l.dest
 	// An HTML attribute's entities are decoded before the browser reads
 	// the URL (javascript&#58;).
-	if s := urlScheme(html.UnescapeString(dest)); s != "" || l.auto {
+	if s := urlScheme(html.UnescapeString(dest)); s != "" || l.auto || l.raw {
 		if s == "data" && l.image {
 			return dest, nil // an image cannot run a script
 		}
