@@ -22,6 +22,7 @@ import (
 //	#keys                        a section of this chapter
 //	../examples/NAME/main.go     an example's program, copied into the site
 //	img/wire.svg                 another file under content/
+//	index.html                   the table of contents
 //	https://go.dev/              another site: not checked
 //
 // A link to a chapter, section, example or file that does not exist is an
@@ -177,8 +178,8 @@ func linkTarget(book *Book, c *Chapter, l linkRef) (string, error) {
 	if !ok {
 		return "", fmt.Errorf("%s is not in content/: only content/ and the examples are in the site", p)
 	}
-	if _, ok := book.Files[rel]; ok {
-		return dest, nil
+	if _, ok := book.Files[rel]; ok || rel == "index.html" {
+		return dest, nil // index.html: the table of contents, which has no source
 	}
 	for _, t := range book.Chapters {
 		if t.Page() == rel {
