@@ -491,7 +491,11 @@ func parseFrontMatter(file string, src []byte, meta any) ([]byte, error) {
 		}
 	}
 	var body strings.Builder
-	body.WriteString(strings.Repeat("\n", end+1))
+	for _, l := range lines[:end+1] {
+		if strings.HasSuffix(l, "\n") {
+			body.WriteByte('\n') // a blank line for each line of front matter
+		}
+	}
 	for _, l := range lines[end+1:] {
 		body.WriteString(l)
 	}
