@@ -120,8 +120,8 @@ func FuzzLoadChapter(f *testing.F) {
 	for _, src := range fuzzChapterSeeds {
 		f.Add([]byte(src))
 	}
+	s := &Site{} // made once: its markdown and templates are reused
 	f.Fuzz(func(t *testing.T, src []byte) {
-		s := &Site{}
 		book, err := s.Load(chapterFS(string(src)))
 		if err != nil {
 			for _, e := range unjoin(err) {
