@@ -6,7 +6,6 @@ import (
 	"io/fs"
 	"maps"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -14,21 +13,12 @@ import (
 	"testing/fstest"
 
 	"signalwire/internal/linkcheck"
+	"signalwire/internal/runnertest"
 	"signalwire/runner"
 )
 
-// testRunner returns a runner whose cache outlives the test process, so
-// that only the first run of the tests on a machine compiles the examples.
-func testRunner(t *testing.T) *runner.Runner {
-	t.Helper()
-	if _, err := exec.LookPath("go"); err != nil {
-		t.Skip("no go command to run examples with")
-	}
-	if testing.Short() {
-		t.Skip("runs examples; skipped in -short mode")
-	}
-	return &runner.Runner{CacheDir: filepath.Join(os.TempDir(), "signalwire-site-test")}
-}
+// testRunner returns a runner whose cache outlives the test process.
+func testRunner(t *testing.T) *runner.Runner { return runnertest.New(t) }
 
 // TestBuild builds the book in testdata/book, running its examples for
 // real, and checks the site a reader gets. With -update it first rewrites

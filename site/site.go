@@ -65,7 +65,7 @@
 // compiler messages. Under the output, when the run recorded a trace, a
 // diagram draws the tree of the contexts the program derived and a
 // timeline of when the signal reached each one and of its goroutines (see
-// [Diagram]), unless the directive says diagram=hide.
+// [signalwire/diagram]), unless the directive says diagram=hide.
 //
 // The build fails, naming the directive's file and line, unless each
 // example did exactly what its directive says: a failure it does not
@@ -77,7 +77,7 @@
 // A golden file holds the combined stdout and stderr of the compiled program,
 // exactly, or for an example that must not compile, the compiler's
 // messages, one "main.go:LINE:COL: message" line each (see [GoldenOutput]).
-// The check command writes them ("signalwire check -update").
+// The check command writes them ("go run . check -update").
 //
 // # Stages
 //

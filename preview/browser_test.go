@@ -1,39 +1,28 @@
-package site
+package preview
 
 import (
 	"context"
 	"fmt"
-	"net"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/chromedp/chromedp"
-
 	"signalwire/internal/browser"
+	"signalwire/internal/runnertest"
 	"signalwire/runner"
+	"signalwire/site"
+
+	"github.com/chromedp/chromedp"
 )
 
 // startServer serves the book in dir on a free port of 127.0.0.1 until the
 // test ends, and returns its URL. run, when not nil, replaces the runner.
-func startServer(t testing.TB, dir string, s *Site, run func(context.Context, *Use, runner.Engine) (*runner.Result, error)) (string, *syncBuffer) {
+func startServer(t testing.TB, dir string, s *site.Site, run func(context.Context, *site.Use, runner.Engine) (*runner.Result, error)) (string, *syncBuffer) {
 	t.Helper()
 	log := &syncBuffer{}
 	srv := &Server{Site: s, Dir: dir, Log: log, run: run}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ctx, ln) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-served; err != nil {
-			t.Errorf("Serve: %v", err)
-		}
-	})
-	return "http://" + ln.Addr().String(), log
+	url, _ := startServe(t, srv)
+	return url, log
 }
 
 // waitFor polls the page until the JavaScript expression is true, across
@@ -108,7 +97,7 @@ func TestServeBrowser(t *testing.T) {
 		fmt.Fprintf(&filler, "\nFiller paragraph %d, so that the page scrolls.\n", i)
 	}
 	replaceIn(t, dir, "content/01-one.md", "The end of chapter one.", "The end of chapter one.\n"+filler.String())
-	url, log := startServer(t, dir, &Site{Runner: testRunner(t)}, nil)
+	url, log := startServer(t, dir, &site.Site{Runner: runnertest.New(t)}, nil)
 	ctx := browser.New(t)
 	const slow = 30 * time.Second // a first compile of an example, on a busy machine
 
@@ -157,7 +146,7 @@ func TestServeBrowser(t *testing.T) {
 func TestServeBrowserMarks(t *testing.T) {
 	dir := serveBook(t)
 	f := &fakeRunner{}
-	url, _ := startServer(t, dir, &Site{}, f.run)
+	url, _ := startServer(t, dir, &site.Site{}, f.run)
 	ctx := browser.New(t)
 	if err := chromedp.Do(ctx, chromedp.Navigate(url+"/one.html")); err != nil {
 		t.Fatal(err)

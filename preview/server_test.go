@@ -1,14 +1,14 @@
-package site
+package preview
 
 import (
 	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"html/template"
 	"io"
-	"io/fs"
 	"maps"
 	"net"
 	"net/http"
@@ -23,20 +23,24 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/tools/txtar"
+
+	"signalwire/internal/runnertest"
 	"signalwire/runner"
+	"signalwire/site"
 )
 
-// serveBook writes the book of testdata/serve/book.txtar into a new
+// serveBook writes the book of testdata/book.txtar into a new
 // directory and returns the directory.
 func serveBook(t *testing.T) string {
 	t.Helper()
-	data, err := os.ReadFile("testdata/serve/book.txtar")
+	ar, err := txtar.ParseFile("testdata/book.txtar")
 	if err != nil {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
-	for _, f := range parseArchive(string(data)).Files {
-		writeFile(t, dir, f.Name, f.Data)
+	for _, f := range ar.Files {
+		writeFile(t, dir, f.Name, string(f.Data))
 	}
 	return dir
 }
@@ -78,7 +82,7 @@ type fakeRunner struct {
 	canceled int           // runs that ended with their context
 }
 
-func (f *fakeRunner) run(ctx context.Context, u *Use, engine runner.Engine) (*runner.Result, error) {
+func (f *fakeRunner) run(ctx context.Context, u *site.Use, engine runner.Engine) (*runner.Result, error) {
 	f.mu.Lock()
 	f.calls = append(f.calls, u.Example.Name+" "+string(engine))
 	hold := f.hold
@@ -148,17 +152,15 @@ type liveTest struct {
 	log *syncBuffer
 }
 
-func newLiveTest(t *testing.T, dir string, s *Site, run func(context.Context, *Use, runner.Engine) (*runner.Result, error)) *liveTest {
+func newLiveTest(t *testing.T, dir string, s *site.Site, run func(context.Context, *site.Use, runner.Engine) (*runner.Result, error)) *liveTest {
 	t.Helper()
-	ctx, cancel := context.WithCancel(t.Context())
 	lt := &liveTest{t: t, dir: dir, srv: &Server{}, log: &syncBuffer{}}
 	lt.srv.init()
-	lt.l = newLive(ctx, s, os.DirFS(dir), lt.log, lt.srv.setSnapshot)
+	lt.l = newLive(s, os.DirFS(dir), lt.log, lt.srv.setSnapshot)
 	if run != nil {
 		lt.l.run = run
 	}
 	t.Cleanup(func() {
-		cancel()
 		lt.l.cancelAll()
 		lt.l.wg.Wait()
 	})
@@ -169,7 +171,7 @@ func newLiveTest(t *testing.T, dir string, s *Site, run func(context.Context, *U
 // verified.
 func (lt *liveTest) rebuild(paths ...string) {
 	lt.t.Helper()
-	lt.l.rebuild(paths)
+	lt.l.rebuild(lt.t.Context(), paths)
 	lt.settle()
 }
 
@@ -209,7 +211,7 @@ func (lt *liveTest) get(path string) (int, string) {
 func TestServeHandler(t *testing.T) {
 	dir := serveBook(t)
 	f := &fakeRunner{}
-	lt := newLiveTest(t, dir, &Site{}, f.run)
+	lt := newLiveTest(t, dir, &site.Site{}, f.run)
 	lt.rebuild()
 	src, err := os.ReadFile(filepath.Join(dir, "examples/hello/main.go"))
 	if err != nil {
@@ -273,7 +275,7 @@ func TestServeHandler(t *testing.T) {
 // connection, to the whole server stack.
 func TestServeRaw(t *testing.T) {
 	dir := serveBook(t)
-	lt := newLiveTest(t, dir, &Site{}, (&fakeRunner{}).run)
+	lt := newLiveTest(t, dir, &site.Site{}, (&fakeRunner{}).run)
 	lt.rebuild()
 	ts := httptest.NewServer(localOnly(lt.srv))
 	defer ts.Close()
@@ -316,7 +318,7 @@ func TestServeRaw(t *testing.T) {
 // a build makes, and that only the pages served carry the preview.
 func TestServeInjectedOnlyWhenServed(t *testing.T) {
 	dir := serveBook(t)
-	s := &Site{}
+	s := &site.Site{}
 	lt := newLiveTest(t, dir, s, (&fakeRunner{}).run)
 	lt.rebuild()
 	files := lt.srv.snap.Load().files
@@ -338,40 +340,12 @@ func TestServeInjectedOnlyWhenServed(t *testing.T) {
 	}
 }
 
-// TestServeRenderParity checks that rendering one chapter, as a rebuild
-// does, makes the same page as rendering the whole site.
-func TestServeRenderParity(t *testing.T) {
-	s := &Site{}
-	book, err := s.Load(os.DirFS("testdata/book"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	full, err := s.Render(book, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	assets, err := s.assets()
-	if err != nil {
-		t.Fatal(err)
-	}
-	base, toc := s.basePage(book, assets)
-	for i, c := range book.Chapters {
-		got, err := s.renderChapter(base, toc, book, i, nil, map[*Example][]template.HTML{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !bytes.Equal(got, full[c.Page()]) {
-			t.Errorf("%s rendered alone differs from the whole site's", c.Page())
-		}
-	}
-}
-
 // TestServeIncremental edits the book and checks what each rebuild runs and
 // renders, and that the result is always what a whole render makes.
 func TestServeIncremental(t *testing.T) {
 	dir := serveBook(t)
 	f := &fakeRunner{}
-	s := &Site{}
+	s := &site.Site{}
 	lt := newLiveTest(t, dir, s, f.run)
 	lt.rebuild()
 	if got, want := verifiedRuns(f.takeCalls()), []string{"bye both", "hello both"}; !slices.Equal(got, want) {
@@ -428,7 +402,7 @@ func verifiedRuns(calls []string) []string {
 func TestServePreview(t *testing.T) {
 	dir := serveBook(t)
 	f := &fakeRunner{}
-	lt := newLiveTest(t, dir, &Site{}, f.run)
+	lt := newLiveTest(t, dir, &site.Site{}, f.run)
 	lt.rebuild()
 
 	hold := make(chan struct{})
@@ -436,7 +410,7 @@ func TestServePreview(t *testing.T) {
 	f.hold = hold
 	f.mu.Unlock()
 	replaceIn(t, dir, "examples/hello/main.go", `"hello, preview"`, `"hello again"`)
-	lt.l.rebuild([]string{"examples/hello/main.go"})
+	lt.l.rebuild(t.Context(), []string{"examples/hello/main.go"})
 	_, body := lt.get("/one.html")
 	for _, want := range []string{"(yaegi) hello again", `"pending":["example-hello"]`} {
 		if !strings.Contains(body, want) {
@@ -471,7 +445,7 @@ func TestServePreview(t *testing.T) {
 // reloads, and which only a figure, which it replaces in place.
 func TestServeLayout(t *testing.T) {
 	dir := serveBook(t)
-	lt := newLiveTest(t, dir, &Site{}, (&fakeRunner{}).run)
+	lt := newLiveTest(t, dir, &site.Site{}, (&fakeRunner{}).run)
 	lt.rebuild()
 	layout := func() *pageLayout { return lt.srv.snap.Load().layouts["one.html"] }
 	first := layout()
@@ -501,7 +475,7 @@ func TestServeLayout(t *testing.T) {
 // TestServeEvents reads the event stream while the book changes.
 func TestServeEvents(t *testing.T) {
 	dir := serveBook(t)
-	lt := newLiveTest(t, dir, &Site{}, (&fakeRunner{}).run)
+	lt := newLiveTest(t, dir, &site.Site{}, (&fakeRunner{}).run)
 	ts := httptest.NewServer(lt.srv)
 	defer ts.Close()
 	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
@@ -595,7 +569,7 @@ func TestServeEvents(t *testing.T) {
 // problem where it is, and that fixing it clears it.
 func TestServeProblems(t *testing.T) {
 	dir := serveBook(t)
-	lt := newLiveTest(t, dir, &Site{Runner: testRunner(t)}, nil)
+	lt := newLiveTest(t, dir, &site.Site{Runner: runnertest.New(t)}, nil)
 	lt.rebuild()
 	if _, body := lt.get("/one.html"); strings.Contains(body, `id="serve-overlay"`) || !strings.Contains(body, "hello, preview") {
 		t.Fatalf("the book does not build:\n%s", lt.log.take())
@@ -654,7 +628,7 @@ func TestServeProblems(t *testing.T) {
 // one.
 func TestServeNoBook(t *testing.T) {
 	dir := t.TempDir()
-	lt := newLiveTest(t, dir, &Site{}, (&fakeRunner{}).run)
+	lt := newLiveTest(t, dir, &site.Site{}, (&fakeRunner{}).run)
 	if status, body := lt.get("/"); status != 503 || !strings.Contains(body, "Building the book") {
 		t.Errorf("before the first build: %d\n%s", status, body)
 	}
@@ -747,17 +721,8 @@ func TestServeWatch(t *testing.T) {
 func TestServeShutdown(t *testing.T) {
 	dir := serveBook(t)
 	f := &fakeRunner{hold: make(chan struct{})} // verified runs wait for ever
-	srv := &Server{Site: &Site{}, Dir: dir, run: f.run}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(t.Context())
-	defer cancel()
-	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ctx, ln) }()
-
-	url := "http://" + ln.Addr().String()
+	srv := &Server{Site: &site.Site{}, Dir: dir, run: f.run}
+	url, stop := startServe(t, srv)
 	client := &http.Client{Transport: &http.Transport{}}
 	defer client.CloseIdleConnections()
 	deadline := time.Now().Add(10 * time.Second)
@@ -793,14 +758,8 @@ func TestServeShutdown(t *testing.T) {
 		}
 	}
 
-	cancel()
-	select {
-	case err := <-served:
-		if err != nil {
-			t.Errorf("Serve: %v", err)
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("Serve did not return 10s after its context was done")
+	if err := stop(); err != nil {
+		t.Errorf("Serve: %v", err)
 	}
 	if _, err := io.ReadAll(resp.Body); err != nil {
 		t.Errorf("the event stream did not end cleanly: %v", err)
@@ -811,7 +770,72 @@ func TestServeShutdown(t *testing.T) {
 	if canceled != 2 {
 		t.Errorf("%d verified runs cancelled, want 2", canceled)
 	}
-	checkNoGoroutines(t, "signalwire/site.", "fsnotify")
+	checkNoGoroutines(t, "signalwire/preview.", "signalwire/site.", "fsnotify")
+}
+
+// TestServeShutdownSlowClient stops a server while it sends a large file
+// to a client that reads none of it: Serve must cut the connection, wait
+// for the request's handler and return, leaving nothing running.
+func TestServeShutdownSlowClient(t *testing.T) {
+	dir := serveBook(t)
+	// Far more than a loopback connection buffers, so that sending it blocks.
+	writeFile(t, dir, "content/big.txt", strings.Repeat("x", 32<<20))
+	srv := &Server{Site: &site.Site{}, Dir: dir, run: (&fakeRunner{}).run}
+	url, stop := startServe(t, srv)
+	addr := strings.TrimPrefix(url, "http://")
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		conn, err := net.Dial("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fmt.Fprintf(conn, "GET /big.txt HTTP/1.1\r\nHost: %s\r\n\r\n", addr)
+		status, err := bufio.NewReader(conn).ReadString('\n')
+		if err == nil && strings.Contains(status, " 200 ") {
+			defer conn.Close() // once Serve has returned; read no more
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no big.txt after 10s: %q, %v", status, err)
+		}
+		conn.Close()
+		time.Sleep(10 * time.Millisecond)
+	}
+
+	if err := stop(); err != nil {
+		t.Errorf("Serve: %v", err)
+	}
+	checkNoGoroutines(t, "signalwire/preview.", "signalwire/site.", "fsnotify")
+}
+
+// startServe runs srv on a free port of 127.0.0.1 and returns its URL and
+// stop, which cancels Serve's context and returns what Serve returned, or
+// an error if it has not returned a minute later. When the test ends, the
+// server is stopped if it runs, and Serve's error fails the test.
+func startServe(t testing.TB, srv *Server) (url string, stop func() error) {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ctx, ln) }()
+	stop = sync.OnceValue(func() error {
+		cancel()
+		select {
+		case err := <-served:
+			return err
+		case <-time.After(time.Minute):
+			return errors.New("Serve did not return a minute after its context was done")
+		}
+	})
+	t.Cleanup(func() {
+		if err := stop(); err != nil {
+			t.Errorf("Serve: %v", err)
+		}
+	})
+	return "http://" + ln.Addr().String(), stop
 }
 
 // checkNoGoroutines fails t if, after a moment to finish, a goroutine is
@@ -846,43 +870,23 @@ func checkNoGoroutines(t *testing.T, pkgs ...string) {
 // not parse is shown as a problem, and fixing it clears it.
 func TestServeTheme(t *testing.T) {
 	dir := serveBook(t)
-	// A copy of the built-in theme, as this repository's site/ holds it.
+	// A copy of the built-in theme, which this repository's site/ holds.
 	for _, root := range []string{"templates", "assets"} {
-		err := fs.WalkDir(builtinTheme, root, func(p string, d fs.DirEntry, err error) error {
-			if err != nil || d.IsDir() {
-				return err
-			}
-			b, err := fs.ReadFile(builtinTheme, p)
-			writeFile(t, dir, "theme/"+p, string(b))
-			return err
-		})
-		if err != nil {
+		if err := os.CopyFS(filepath.Join(dir, "theme", root), os.DirFS(filepath.Join("..", "site", root))); err != nil {
 			t.Fatal(err)
 		}
 	}
 	f := &fakeRunner{}
 	var log syncBuffer
-	srv := &Server{Site: &Site{}, Dir: dir, Theme: "theme", run: f.run, Debounce: 20 * time.Millisecond, Log: &log}
+	srv := &Server{Site: &site.Site{}, Dir: dir, Theme: "theme", run: f.run, Debounce: 20 * time.Millisecond, Log: &log}
 	defer func() {
 		if t.Failed() {
 			t.Logf("log:\n%s", log.take())
 		}
 	}()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(t.Context())
-	defer cancel()
-	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ctx, ln) }()
-	defer func() {
-		cancel()
-		<-served
-	}()
+	url, _ := startServe(t, srv)
 	client := &http.Client{Transport: &http.Transport{}}
 	defer client.CloseIdleConnections()
-	url := "http://" + ln.Addr().String()
 	// waitFor polls a file of the preview until it contains want.
 	waitFor := func(file, want string) {
 		t.Helper()

@@ -1,12 +1,10 @@
-package site
+package preview
 
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
 	"errors"
 	"fmt"
-	"html/template"
 	"io"
 	"io/fs"
 	"maps"
@@ -17,6 +15,7 @@ import (
 	"time"
 
 	"signalwire/runner"
+	"signalwire/site"
 )
 
 // previewWait is how long a rebuild waits for the interpreter's previews
@@ -33,7 +32,7 @@ const previewHeadStart = 250 * time.Millisecond
 // its examples and the rendered site. Its methods run on one goroutine (see
 // loop); the runs it starts report back to it on done.
 type live struct {
-	site *Site
+	site *site.Site
 	fsys fs.FS
 	log  io.Writer
 	// theme is the directory of the theme, with a trailing slash, when
@@ -42,20 +41,18 @@ type live struct {
 	// rerender asks the next update for every page: the theme changed.
 	rerender bool
 	// run runs the example of u on an engine; tests replace it.
-	run     func(ctx context.Context, u *Use, engine runner.Engine) (*runner.Result, error)
+	run     func(ctx context.Context, u *site.Use, engine runner.Engine) (*runner.Result, error)
 	publish func(*snapshot)
 
-	ctx      context.Context // the server's; runs are cancelled with it
 	done     chan runDone
 	wg       sync.WaitGroup // the runs in flight
 	previews chan struct{}  // a slot for each interpreter run at once
 	verifies chan struct{}  // a slot for each verified run at once
 
-	book     *Book // the book last read without errors
-	loadErr  error // why the book on disk could not be read; nil when it could
-	runs     map[runKey]*liveRun
-	shown    int             // counter behind liveRun.version
-	rendered *siteRender     // the site last rendered from book
+	book     *site.Book // the book last read without errors
+	loadErr  error      // why the book on disk could not be read; nil when it could
+	runs     map[site.RunKey]*liveRun
+	rendered *site.Rendering // the site last rendered from book
 	printed  string          // the problems last printed, to print them once
 	started  bool            // the first build is done
 	building time.Time       // when the first build started
@@ -65,12 +62,11 @@ type live struct {
 // liveRun is the run of one example, for its current source: the
 // interpreter's preview, then the compiled engine's verified result.
 type liveRun struct {
-	key      runKey
+	key      site.RunKey
 	src      []byte
 	preview  *runner.Result // the interpreter's; shown until verified lands
 	verified *runner.Result // both engines', compared: the truth
 	err      error          // the runner failed (not the example)
-	version  int            // changes whenever what the pages show changes
 	cancel   context.CancelFunc
 	batch    *batch
 }
@@ -102,32 +98,22 @@ type runDone struct {
 	err    error
 }
 
-func newLive(ctx context.Context, s *Site, fsys fs.FS, log io.Writer, publish func(*snapshot)) *live {
+func newLive(s *site.Site, fsys fs.FS, log io.Writer, publish func(*snapshot)) *live {
 	workers := s.Workers
 	if workers <= 0 {
 		workers = runtime.NumCPU()
 	}
-	r := s.Runner
-	if r == nil {
-		r = &runner.Runner{}
-	}
-	l := &live{
+	return &live{
 		site:     s,
 		fsys:     fsys,
 		log:      log,
 		publish:  publish,
-		ctx:      ctx,
 		done:     make(chan runDone),
 		previews: make(chan struct{}, workers),
 		verifies: make(chan struct{}, workers),
-		runs:     map[runKey]*liveRun{},
+		runs:     map[site.RunKey]*liveRun{},
+		run:      s.RunUse,
 	}
-	l.run = func(ctx context.Context, u *Use, engine runner.Engine) (*runner.Result, error) {
-		o := runOptions(u, s.Limits)
-		o.Engine = engine
-		return r.Run(ctx, u.Example.File, u.Example.Source, o)
-	}
-	return l
 }
 
 // loop rebuilds the site for each batch of changed files, and again as
@@ -137,13 +123,13 @@ func (l *live) loop(ctx context.Context, changes <-chan []string) {
 	defer l.wg.Wait()
 	defer l.cancelAll()
 	l.building = time.Now()
-	l.rebuild(nil)
+	l.rebuild(ctx, nil)
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case paths := <-changes:
-			l.rebuild(paths)
+			l.rebuild(ctx, paths)
 		case d := <-l.done:
 			changed := l.apply(d)
 			// Runs finishing together make one update.
@@ -171,14 +157,14 @@ func (l *live) cancelAll() {
 // rebuild reads the book again after the files in paths changed (nil for
 // the first build), starts runs for the examples whose source changed,
 // waits a little for their previews, and publishes the site.
-func (l *live) rebuild(paths []string) {
+func (l *live) rebuild(ctx context.Context, paths []string) {
 	start := time.Now()
 	what := describeChange(paths)
 	for _, p := range paths {
 		if l.theme != "" && strings.HasPrefix(p, l.theme) {
 			// A template or an asset changed: read the theme again and
 			// render every page.
-			l.site = l.site.withTheme()
+			l.site = l.site.WithTheme(l.site.Theme)
 			l.rerender = true
 			break
 		}
@@ -193,10 +179,10 @@ func (l *live) rebuild(paths []string) {
 
 	// One run per distinct set of options, as for a build; a run whose
 	// source is unchanged keeps its result.
-	want := map[runKey]*Use{}
+	want := map[site.RunKey]*site.Use{}
 	for _, u := range book.Uses() {
-		if _, ok := want[keyOf(u)]; !ok {
-			want[keyOf(u)] = u
+		if _, ok := want[site.KeyOf(u)]; !ok {
+			want[site.KeyOf(u)] = u
 		}
 	}
 	for k, r := range l.runs {
@@ -212,23 +198,23 @@ func (l *live) rebuild(paths []string) {
 		if l.runs[k] != nil {
 			continue
 		}
-		r := l.start(k, want[k], b)
+		r := l.start(ctx, k, want[k], b)
 		started = append(started, r)
 	}
 	if len(started) > 0 {
-		l.awaitPreviews(started)
+		l.awaitPreviews(ctx, started)
 	}
 	l.update(what, start, started)
 }
 
-func compareKeys(a, b runKey) int {
-	if c := strings.Compare(a.name, b.name); c != 0 {
+func compareKeys(a, b site.RunKey) int {
+	if c := strings.Compare(a.Example, b.Example); c != 0 {
 		return c
 	}
 	switch {
-	case a.realtime == b.realtime:
+	case a.Realtime == b.Realtime:
 		return 0
-	case b.realtime:
+	case b.Realtime:
 		return -1
 	}
 	return 1
@@ -236,14 +222,14 @@ func compareKeys(a, b runKey) int {
 
 // start starts the two runs of the example of u: the interpreter's
 // preview and the verified run of both engines.
-func (l *live) start(k runKey, u *Use, b *batch) *liveRun {
+func (l *live) start(ctx context.Context, k site.RunKey, u *site.Use, b *batch) *liveRun {
 	// The runs' context ends when the source changes again (drop) or the
 	// server stops (cancelAll), not here.
-	ctx, cancel := context.WithCancel(l.ctx)
+	ctx, cancel := context.WithCancel(ctx)
 	r := &liveRun{key: k, src: u.Example.Source, cancel: cancel, batch: b}
 	l.runs[k] = r
 	b.runs[r] = true
-	b.names = append(b.names, k.name)
+	b.names = append(b.names, k.Example)
 	previewed := make(chan struct{})
 	l.wg.Go(func() {
 		defer close(previewed)
@@ -268,7 +254,7 @@ func (l *live) start(k runKey, u *Use, b *batch) *liveRun {
 
 // runOne runs the example of u for r on an engine when a slot is free,
 // and reports to the loop.
-func (l *live) runOne(ctx context.Context, r *liveRun, u *Use, engine runner.Engine, slots chan struct{}) {
+func (l *live) runOne(ctx context.Context, r *liveRun, u *site.Use, engine runner.Engine, slots chan struct{}) {
 	select {
 	case slots <- struct{}{}:
 	case <-ctx.Done():
@@ -285,14 +271,14 @@ func (l *live) runOne(ctx context.Context, r *liveRun, u *Use, engine runner.Eng
 // drop takes a run whose source changed, or whose example is gone, out
 // of its batch.
 func (l *live) drop(r *liveRun) {
-	r.batch.names = slices.DeleteFunc(r.batch.names, func(n string) bool { return n == r.key.name })
+	r.batch.names = slices.DeleteFunc(r.batch.names, func(n string) bool { return n == r.key.Example })
 	if r.batch.runs[r] {
 		l.settle(r) // the others of its batch may all be verified
 	}
 }
 
 // awaitPreviews waits until each run has something to show, or previewWait.
-func (l *live) awaitPreviews(runs []*liveRun) {
+func (l *live) awaitPreviews(ctx context.Context, runs []*liveRun) {
 	timer := time.NewTimer(previewWait)
 	defer timer.Stop()
 	for {
@@ -304,7 +290,7 @@ func (l *live) awaitPreviews(runs []*liveRun) {
 			l.apply(d)
 		case <-timer.C:
 			return
-		case <-l.ctx.Done():
+		case <-ctx.Done():
 			return
 		}
 	}
@@ -335,8 +321,6 @@ func (l *live) apply(d runDone) bool {
 		r.cancel() // the preview, if still running, is not needed
 		l.settle(r)
 	}
-	l.shown++
-	r.version = l.shown
 	return true
 }
 
@@ -356,11 +340,11 @@ func (l *live) settle(r *liveRun) {
 
 // results returns what the pages show: each run's verified result, or its
 // preview.
-func (l *live) results() *Results {
-	res := &Results{runs: map[runKey]*runner.Result{}}
+func (l *live) results() *site.Results {
+	res := &site.Results{}
 	for k, r := range l.runs {
 		if x := r.result(); x != nil {
-			res.runs[k] = x
+			res.Set(k, x)
 		}
 	}
 	return res
@@ -379,30 +363,30 @@ func (l *live) update(what string, start time.Time, started []*liveRun) {
 	var pages []string
 	if l.book != nil {
 		results := l.results()
-		verified := l.book.Filter(func(u *Use) bool {
-			r := l.runs[keyOf(u)]
+		verified := l.book.Filter(func(u *site.Use) bool {
+			r := l.runs[site.KeyOf(u)]
 			return r != nil && r.verified != nil
 		})
-		if err := Verify(verified, results); err != nil {
+		if err := site.Verify(verified, results); err != nil {
 			problems = append(problems, err)
 		}
 		for _, u := range l.book.Uses() {
-			if r := l.runs[keyOf(u)]; r != nil && r.err != nil {
-				problems = append(problems, &Error{File: u.File, Line: u.Line, Err: fmt.Errorf("example %q could not be run: %w", u.Example.Name, r.err)})
+			if r := l.runs[site.KeyOf(u)]; r != nil && r.err != nil {
+				problems = append(problems, &site.Error{File: u.File, Line: u.Line, Err: fmt.Errorf("example %q could not be run: %w", u.Example.Name, r.err)})
 			}
 		}
 		prev := l.rendered
 		if l.rerender {
 			prev = nil
 		}
-		rendered, changed, err := l.site.renderLive(l.book, results, prev, l.versions())
+		rendered, changed, err := l.site.Rerender(l.book, results, prev)
 		if err != nil {
 			problems = append(problems, err)
 		} else {
 			l.rendered, pages, l.rerender = rendered, changed, false
 		}
 		if l.rendered != nil {
-			snap.files = l.rendered.files
+			snap.files = l.rendered.Files()
 			snap.marks = l.marks()
 		}
 	}
@@ -412,20 +396,10 @@ func (l *live) update(what string, start time.Time, started []*liveRun) {
 	var verifying []string
 	for _, r := range started {
 		if !r.settled() {
-			verifying = append(verifying, r.key.name)
+			verifying = append(verifying, r.key.Example)
 		}
 	}
 	l.report(what, start, pages, verifying, snap.problems)
-}
-
-// versions returns, for each run, a number that changes whenever what its
-// pages show changes.
-func (l *live) versions() map[runKey]int {
-	v := map[runKey]int{}
-	for k, r := range l.runs {
-		v[k] = r.version
-	}
-	return v
 }
 
 // marks returns, by page, the examples showing an unverified preview and
@@ -435,7 +409,7 @@ func (l *live) marks() map[string]*pageMarks {
 	for _, c := range l.book.Chapters {
 		pm := &pageMarks{}
 		for _, u := range c.Uses {
-			r := l.runs[keyOf(u)]
+			r := l.runs[site.KeyOf(u)]
 			switch {
 			case r == nil || r.err != nil:
 			case r.verified == nil:
@@ -449,184 +423,4 @@ func (l *live) marks() map[string]*pageMarks {
 		}
 	}
 	return m
-}
-
-// report writes the log's lines about an update: what was rebuilt after
-// a change, the examples verified since the last report, and the problems
-// when they changed.
-func (l *live) report(what string, start time.Time, pages, verifying []string, problems []problem) {
-	now := time.Now()
-	stamp := now.Format("15:04:05")
-	var buf strings.Builder
-	for _, p := range problems {
-		buf.WriteString(p.String())
-		buf.WriteByte('\n')
-	}
-	text := buf.String()
-	switch {
-	case !l.started && l.book != nil:
-		l.started = true
-		fmt.Fprintf(l.log, "%s built %s, %s in %s\n", stamp, count(len(l.book.Chapters), "chapter"), count(len(l.runs), "example"), roundDuration(now.Sub(l.building)))
-	case what == "":
-	case l.loadErr != nil:
-		fmt.Fprintf(l.log, "%s %s: the book cannot be read; the pages stay as they were (%s)\n", stamp, what, roundDuration(now.Sub(start)))
-	case len(pages) > 0 || len(verifying) > 0 || text != l.printed:
-		line := describePages(pages)
-		if len(verifying) > 0 {
-			line += ", with the interpreter's output; verifying " + strings.Join(verifying, ", ")
-		}
-		fmt.Fprintf(l.log, "%s %s: %s in %s\n", stamp, what, line, roundDuration(now.Sub(start)))
-	}
-	for _, b := range slices.SortedFunc(maps.Keys(l.verified), func(a, b *batch) int { return a.start.Compare(b.start) }) {
-		names := b.names
-		if len(names) > 3 {
-			names = []string{plural(len(names), "example")}
-		}
-		fmt.Fprintf(l.log, "%s verified %s in %s\n", stamp, strings.Join(names, ", "), roundDuration(now.Sub(b.start)))
-		delete(l.verified, b)
-	}
-	if text != l.printed {
-		if text == "" {
-			fmt.Fprintf(l.log, "%s fixed: no problems\n", stamp)
-		} else {
-			fmt.Fprintf(l.log, "%s %s:\n%s", stamp, plural(len(problems), "problem"), text)
-		}
-		l.printed = text
-	}
-}
-
-// count is plural with "no examples" for none, for the log.
-func count(n int, what string) string {
-	if n == 0 {
-		return "no " + what + "s"
-	}
-	return plural(n, what)
-}
-
-// describeChange names the files of a change for the log.
-func describeChange(paths []string) string {
-	switch len(paths) {
-	case 0:
-		return ""
-	case 1:
-		return paths[0]
-	}
-	return fmt.Sprintf("%s and %d more", paths[0], len(paths)-1)
-}
-
-func describePages(pages []string) string {
-	switch n := len(pages); {
-	case n == 0:
-		return "nothing to re-render"
-	case n <= 3:
-		return strings.Join(pages, ", ")
-	default:
-		return plural(n, "page")
-	}
-}
-
-// roundDuration rounds d for the log: "12ms", "1.4s".
-func roundDuration(d time.Duration) time.Duration {
-	if d < time.Second {
-		return d.Round(time.Millisecond)
-	}
-	return d.Round(100 * time.Millisecond)
-}
-
-// siteRender is a rendered site and what it was rendered from, so that the
-// next change re-renders only the pages whose inputs changed.
-type siteRender struct {
-	files  map[string][]byte
-	global [sha256.Size]byte            // what every page shows: the contents, the assets, ...
-	pages  map[string][sha256.Size]byte // a chapter's page: what it shows
-	base   page                         // the page fields every page shares
-	toc    []*tocEntry
-}
-
-// renderLive renders book as [Site.Render] does, re-rendering only the
-// chapter pages whose inputs differ from prev's (all of them when what
-// every page shows has changed), and returns the pages it rendered.
-// versions identify the results of the runs.
-func (s *Site) renderLive(book *Book, results *Results, prev *siteRender, versions map[runKey]int) (*siteRender, []string, error) {
-	if err := s.init(); err != nil {
-		return nil, nil, err
-	}
-	global := globalPrint(s.title(), book)
-	next := &siteRender{global: global, pages: map[string][sha256.Size]byte{}}
-	for _, c := range book.Chapters {
-		next.pages[c.Page()] = chapterPrint(c, versions)
-	}
-	var changed []string
-	if prev == nil || prev.global != global {
-		files, err := s.Render(book, results)
-		if err != nil {
-			return nil, nil, err
-		}
-		next.files = files
-		assets, err := s.assets()
-		if err != nil {
-			return nil, nil, err
-		}
-		next.base, next.toc = s.basePage(book, assets)
-		for _, c := range book.Chapters {
-			changed = append(changed, c.Page())
-		}
-		return next, append(changed, "index.html", "404.html"), nil
-	}
-	next.files = maps.Clone(prev.files)
-	next.base, next.toc = prev.base, prev.toc
-	for _, e := range book.Examples {
-		next.files[e.File] = e.Source
-	}
-	highlighted := map[*Example][]template.HTML{}
-	for i, c := range book.Chapters {
-		if next.pages[c.Page()] == prev.pages[c.Page()] {
-			continue
-		}
-		b, err := s.renderChapter(next.base, next.toc, book, i, results, highlighted)
-		if err != nil {
-			return nil, nil, err
-		}
-		next.files[c.Page()] = b
-		changed = append(changed, c.Page())
-	}
-	return next, changed, nil
-}
-
-// globalPrint is a fingerprint of what every page of the site shows, or
-// what only a full render updates: the title, the contents, the number of
-// examples, the files copied from content/ and the examples there are.
-func globalPrint(title string, book *Book) [sha256.Size]byte {
-	h := sha256.New()
-	field := func(s string) { fmt.Fprintf(h, "%d:%s", len(s), s) }
-	field(title)
-	for _, c := range book.Chapters {
-		field(c.Page())
-		field(c.Meta.Title)
-		field(c.Meta.Summary)
-	}
-	field(fmt.Sprint(len(book.Uses())))
-	for _, name := range slices.Sorted(maps.Keys(book.Files)) {
-		field(name)
-		field(string(book.Files[name]))
-	}
-	for _, e := range book.Examples {
-		field(e.Name)
-	}
-	return [sha256.Size]byte(h.Sum(nil))
-}
-
-// chapterPrint is a fingerprint of what a chapter's page shows beyond what
-// globalPrint covers: its text, and its examples' sources and results.
-func chapterPrint(c *Chapter, versions map[runKey]int) [sha256.Size]byte {
-	h := sha256.New()
-	field := func(s string) { fmt.Fprintf(h, "%d:%s", len(s), s) }
-	field(c.File)
-	field(string(c.src))
-	for _, u := range c.Uses {
-		field(u.ID)
-		field(string(u.Example.Source))
-		field(fmt.Sprint(versions[keyOf(u)]))
-	}
-	return [sha256.Size]byte(h.Sum(nil))
 }

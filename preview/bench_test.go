@@ -1,4 +1,4 @@
-package site
+package preview
 
 import (
 	"context"
@@ -10,10 +10,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chromedp/chromedp"
-
 	"signalwire/internal/browser"
 	"signalwire/runner"
+	"signalwire/site"
+
+	"github.com/chromedp/chromedp"
 )
 
 // The benchmarks of the live preview time what an author waits for: from
@@ -48,7 +49,7 @@ func serveBench(b *testing.B, page string) (string, context.Context) {
 			b.Fatal(err)
 		}
 	}
-	url, log := startServer(b, dir, &Site{Runner: &runner.Runner{CacheDir: cache}}, nil)
+	url, log := startServer(b, dir, &site.Site{Runner: &runner.Runner{CacheDir: cache}}, nil)
 	deadline := time.Now().Add(10 * time.Minute) // every example, compiled on a cold cache
 	for !strings.Contains(log.take(), " verified ") {
 		if time.Now().After(deadline) {
