@@ -44,15 +44,6 @@ func (a *archive) format() []byte {
 	return txtar.Format(ta)
 }
 
-func (a *archive) file(name string) (string, bool) {
-	for _, f := range a.Files {
-		if f.Name == name {
-			return f.Data, true
-		}
-	}
-	return "", false
-}
-
 func (a *archive) set(name, data string) {
 	for i := range a.Files {
 		if a.Files[i].Name == name {
