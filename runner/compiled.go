@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"go/ast"
 	"go/parser"
@@ -14,8 +13,10 @@ import (
 	"io/fs"
 	"os"
 	"os/exec"
+	pathpkg "path"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -25,28 +26,60 @@ import (
 )
 
 // buildModule is the module path of the temporary module an example is
-// built in. With -trimpath, stack traces name the example's file
+// built in. A line directive at the top of the example's copy makes the
+// compiler, stack traces and runtime.Caller name its file
 // buildModule + "/" + its base name.
 const buildModule = "signalwire.example"
 
 // harnessInit is added to package main: it hands main to the harness once
 // every package, main included, is initialized, and gives the rewritten go
-// statements their wrapper.
+// statements, os.Exit and log.Fatal calls their wrappers.
 const harnessInit = `package main
 
 import (
+	"fmt"
+	"log"
 	"os"
 
 	signalwireHarness "` + buildModule + `/internal/harness"
 )
 
 func init() {
-	os.SignalwireOnExit(signalwireHarness.Exit)
 	signalwireHarness.Main(main)
 }
 
 func signalwireGo[F any](line int, f F) F { return signalwireHarness.Go(line, f) }
+
+func signalwireExit(code int) {
+	signalwireHarness.Exit(code)
+	os.Exit(code)
+}
+
+func signalwireLogFatal(v ...any) {
+	log.Output(2, fmt.Sprint(v...))
+	signalwireExit(1)
+}
+
+func signalwireLogFatalf(format string, v ...any) {
+	log.Output(2, fmt.Sprintf(format, v...))
+	signalwireExit(1)
+}
+
+func signalwireLogFatalln(v ...any) {
+	log.Output(2, fmt.Sprintln(v...))
+	signalwireExit(1)
+}
 `
+
+// exitCalls are the functions of the standard library that end the
+// program, with the wrapper (in harnessInit) that reports to the harness
+// first: the same ones the interpreter is given (interp.go). An os.Exit
+// reached otherwise, from a package the example imports, ends the program
+// with its status but without its virtual time and trace.
+var exitCalls = map[string]map[string]string{
+	"os":  {"Exit": "signalwireExit"},
+	"log": {"Fatal": "signalwireLogFatal", "Fatalf": "signalwireLogFatalf", "Fatalln": "signalwireLogFatalln"},
+}
 
 // tracedContext and tracedSignal are the import paths that replace
 // "context" and "os/signal" in the built copy of an example.
@@ -55,26 +88,11 @@ const (
 	tracedSignal  = buildModule + "/internal/harness/swsignal"
 )
 
-// osPatch inserts text at the top of a function of package os, found by
-// its first line.
-type osPatch struct {
-	file, fn, text string
-}
-
-// osPatches make writes to os.Stdout and os.Stderr frames, and let the
-// harness report before os.Exit ends the program (see SignalwireOnExit in
-// overlay/os_frames.go.txt).
-var osPatches = []osPatch{
-	{"file_posix.go", "func (f *File) write(b []byte) (n int, err error) {\n", "\tif signalwireWrite(f, b) {\n\t\treturn len(b), nil\n\t}\n"},
-	{"proc.go", "func Exit(code int) {\n", "\tif f := signalwireOnExit; f != nil {\n\t\tf(code)\n\t}\n"},
-}
-
 // toolchain describes the go command that builds examples.
 type toolchain struct {
 	version string // "go1.26.8"
 	goroot  string
 	lang    string // "1.26", for go.mod
-	overlay string // the overlay file that patches package os
 }
 
 // toolchain returns the go command's description, looking it up on first
@@ -118,56 +136,15 @@ func (r *Runner) loadToolchain(ctx context.Context) (*toolchain, error) {
 		return nil, fmt.Errorf("go env: cannot read the language version of %q", t.version)
 	}
 	t.lang = m[1]
-	t.overlay, err = r.writeOverlay(t)
-	return t, err
+	return t, nil
 }
 
-// writeOverlay prepares the overlay of package os that makes writes to
-// os.Stdout and os.Stderr frames, so that their order survives, and that
-// lets the harness see os.Exit.
-func (r *Runner) writeOverlay(t *toolchain) (string, error) {
-	frames, err := embedded.ReadFile("overlay/os_frames.go.txt")
-	if err != nil {
-		return "", err
-	}
-	osDir := filepath.Join(t.goroot, "src", "os")
-	files := map[string][]byte{"zz_signalwire_frames.go": frames}
-	sum := sha256.New()
-	fmt.Fprintf(sum, "%s\x00%s\x00", t.version, frames)
-	for _, p := range osPatches {
-		orig := filepath.Join(osDir, p.file)
-		src, rerr := os.ReadFile(orig)
-		if rerr != nil {
-			return "", rerr
-		}
-		if !bytes.Contains(src, []byte(p.fn)) {
-			return "", fmt.Errorf("%s: cannot find %q to patch; this Go release is not supported", orig, strings.TrimSpace(p.fn))
-		}
-		files[p.file] = bytes.Replace(src, []byte(p.fn), []byte(p.fn+p.text), 1)
-		fmt.Fprintf(sum, "%s\x00%s\x00", p.file, files[p.file])
-	}
-	dir := filepath.Join(r.cacheDir(), "overlay", hex.EncodeToString(sum.Sum(nil))[:16])
-	index := filepath.Join(dir, "overlay.json")
-	if _, err := os.Stat(index); err == nil {
-		return index, nil
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return "", err
-	}
-	replace := map[string]string{}
-	for name, b := range files {
-		path := filepath.Join(dir, name)
-		if err := writeFileAtomic(path, b); err != nil {
-			return "", err
-		}
-		replace[filepath.Join(osDir, name)] = path
-	}
-	idx, err := json.Marshal(map[string]map[string]string{"Replace": replace})
-	if err != nil {
-		return "", err
-	}
-	return index, writeFileAtomic(index, idx)
-}
+// buildFlags and buildEnv are the go command's flags and environment for
+// an example.
+var (
+	buildFlags = []string{"-buildvcs=false", "-ldflags=-s -w"}
+	buildEnv   = []string{"GOFLAGS=", "GOWORK=off", "CGO_ENABLED=0", "GOTOOLCHAIN=local", "GO111MODULE=on", "GOPROXY=off"}
+)
 
 // build compiles the example with the harness and returns the binary. A
 // program that does not compile gives a compile error instead.
@@ -233,9 +210,16 @@ func (r *Runner) build(ctx context.Context, file string, src []byte) (string, *E
 		}
 	}
 	out := filepath.Join(dir, "example.bin")
-	cmd := exec.CommandContext(ctx, r.goCmd(), "build", "-trimpath", "-overlay", t.overlay, "-ldflags=-s -w", "-o", out, ".")
+	// The flags leave the standard library's packages as the tool's own
+	// build compiled them, so that Go's cache serves them: -trimpath, a
+	// -gcflags for all packages or an -overlay of a standard package would
+	// make Go compile the standard library again, once, on a fresh
+	// machine (a minute on two cores). CGO_ENABLED=0 makes static
+	// binaries; only net and the packages above it (net/http) are then
+	// compiled a second time, by the first example that imports them.
+	cmd := exec.CommandContext(ctx, r.goCmd(), append(append([]string{"build"}, buildFlags...), "-o", out, ".")...)
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "GOFLAGS=", "GOWORK=off", "CGO_ENABLED=0", "GOTOOLCHAIN=local", "GO111MODULE=on", "GOPROXY=off")
+	cmd.Env = append(os.Environ(), buildEnv...)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	cmd.Cancel = func() error { return killGroup(cmd.Process) }
 	var stderr bytes.Buffer
@@ -258,14 +242,17 @@ func (r *Runner) build(ctx context.Context, file string, src []byte) (string, *E
 // instrument rewrites the copy of an example that is built, so that the
 // trace sees its contexts and goroutines: import "context" becomes the
 // recording wrapper of the context package, and "go f(x)" becomes
-// "go signalwireGo(LINE, f)(x)". Line directives (/*line file:L:C*/) after
-// each insertion keep every position the compiler and the runtime report
-// exactly as in the original file.
+// "go signalwireGo(LINE, f)(x)"; and so that os.Exit and log.Fatal report
+// to the harness first (exitCalls). Line directives (/*line file:L:C*/)
+// after each insertion keep every position the compiler and the runtime
+// report exactly as in the original file, and one at the top names the
+// file buildModule/base.
 func instrument(base string, src []byte) []byte {
+	top := []byte(fmt.Sprintf("//line %s/%s:1:1\n", buildModule, base))
 	fset := token.NewFileSet()
 	f, err := parser.ParseFile(fset, base, src, parser.SkipObjectResolution)
 	if err != nil {
-		return src // the compiler reports it, at the right place
+		return append(top, src...) // the compiler reports it, at the right place
 	}
 	type edit struct {
 		at, end int // replace src[at:end]
@@ -275,6 +262,24 @@ func instrument(base string, src []byte) []byte {
 	lineDirective := func(p token.Pos) string {
 		pos := fset.Position(p)
 		return fmt.Sprintf("/*line %s/%s:%d:%d*/", buildModule, base, pos.Line, pos.Column)
+	}
+	// The local names of the packages whose exits are wrapped.
+	exitPkgs := map[string]map[string]string{}
+	// A package whose calls are rewritten is used once more at the end of
+	// the file, in case they were its only use.
+	var uses []string
+	for _, imp := range f.Imports {
+		path, err := strconv.Unquote(imp.Path.Value)
+		if err != nil || exitCalls[path] == nil {
+			continue
+		}
+		name := pathpkg.Base(path)
+		if imp.Name != nil {
+			name = imp.Name.Name
+		}
+		if name != "_" && name != "." {
+			exitPkgs[name] = exitCalls[path]
+		}
 	}
 	for _, imp := range f.Imports {
 		var to string
@@ -290,6 +295,16 @@ func instrument(base string, src []byte) []byte {
 		edits = append(edits, edit{at, at + len(imp.Path.Value), strconv.Quote(to) + lineDirective(imp.Path.End())})
 	}
 	ast.Inspect(f, func(n ast.Node) bool {
+		if sel, ok := n.(*ast.SelectorExpr); ok {
+			if x, ok := sel.X.(*ast.Ident); ok && exitPkgs[x.Name][sel.Sel.Name] != "" {
+				at := fset.Position(sel.Pos()).Offset
+				end := fset.Position(sel.End()).Offset
+				edits = append(edits, edit{at, end, exitPkgs[x.Name][sel.Sel.Name] + lineDirective(sel.End())})
+				uses = append(uses, x.Name+"."+sel.Sel.Name)
+				return false
+			}
+			return true
+		}
 		g, ok := n.(*ast.GoStmt)
 		if !ok {
 			return true
@@ -306,11 +321,23 @@ func instrument(base string, src []byte) []byte {
 			edit{end, end, ")" + lineDirective(fun.End())})
 		return true
 	})
-	if len(edits) == 0 {
-		return src
+	// From the end, so that offsets stay valid; at one offset, a
+	// replacement before an insertion, which then goes in front of it.
+	sort.SliceStable(edits, func(i, j int) bool {
+		if edits[i].at != edits[j].at {
+			return edits[i].at > edits[j].at
+		}
+		return edits[i].end > edits[j].end
+	})
+	out := append(top, src...)
+	slices.Sort(uses)
+	for _, u := range slices.Compact(uses) {
+		out = fmt.Appendf(out, "\nvar _ = %s\n", u)
 	}
-	sort.SliceStable(edits, func(i, j int) bool { return edits[i].at > edits[j].at })
-	out := append([]byte(nil), src...)
+	for i := range edits {
+		edits[i].at += len(top)
+		edits[i].end += len(top)
+	}
 	for _, e := range edits {
 		out = append(out[:e.at], append([]byte(e.text), out[e.end:]...)...)
 	}
@@ -373,7 +400,13 @@ func untrace(msg string) string {
 	msg = strings.ReplaceAll(msg, `"`+tracedContext+`".`, "context.")
 	msg = strings.ReplaceAll(msg, `"`+tracedSignal+`".`, "signal.")
 	msg = strings.ReplaceAll(msg, tracedContext, "context")
-	return strings.ReplaceAll(msg, tracedSignal, "os/signal")
+	msg = strings.ReplaceAll(msg, tracedSignal, "os/signal")
+	for pkg, calls := range exitCalls {
+		for fn, wrapper := range calls {
+			msg = regexp.MustCompile(`\b`+wrapper+`\b`).ReplaceAllString(msg, pkg+"."+fn)
+		}
+	}
+	return msg
 }
 
 // runCompiled builds and runs the example as a Go binary.
@@ -386,8 +419,9 @@ func (r *Runner) runCompiled(ctx context.Context, file string, src []byte, o Opt
 		return &Result{Engine: EngineGo, ExitCode: -1, Err: cerr, Realtime: o.Realtime}, nil
 	}
 	c := child{
-		path: bin,
-		cfg:  o.harnessConfig(buildModule + "/" + filepath.Base(file)),
+		path:   bin,
+		cfg:    o.harnessConfig(buildModule + "/" + filepath.Base(file)),
+		output: true,
 	}
 	c.cfg.Trace = !o.NoTrace
 	if o.GOMAXPROCS > 0 {
