@@ -146,6 +146,69 @@ var (
 	buildEnv   = []string{"GOFLAGS=", "GOWORK=off", "CGO_ENABLED=0", "GOTOOLCHAIN=local", "GO111MODULE=on", "GOPROXY=off"}
 )
 
+// moduleDir returns the directory of the module examples are built in,
+// with the harness in it, made once per runner and Go release. Without
+// -trimpath a package's directory is part of what Go's cache knows it by:
+// in a directory that stays, the harness is compiled once, not for every
+// example.
+func (r *Runner) moduleDir(t *toolchain) (string, error) {
+	sum := sha256.Sum256([]byte(Version() + "\x00" + t.version))
+	mod := filepath.Join(r.cacheDir(), "build", hex.EncodeToString(sum[:])[:16])
+	if _, err := os.Stat(filepath.Join(mod, "go.mod")); err == nil {
+		return mod, nil
+	}
+	if err := os.MkdirAll(filepath.Dir(mod), 0o755); err != nil {
+		return "", err
+	}
+	tmp, err := os.MkdirTemp(filepath.Dir(mod), ".tmp-")
+	if err != nil {
+		return "", err
+	}
+	defer os.RemoveAll(tmp) // after a successful rename, nothing is there
+	files := map[string][]byte{
+		"go.mod": []byte("module " + buildModule + "\n\ngo " + t.lang + "\n"),
+	}
+	hfiles, err := fs.Glob(embedded, "harness/*.go")
+	if err != nil {
+		return "", err
+	}
+	for _, wrapper := range []string{"harness/swcontext/*.go", "harness/swsignal/*.go"} {
+		names, err := fs.Glob(embedded, wrapper)
+		if err != nil {
+			return "", err
+		}
+		hfiles = append(hfiles, names...)
+	}
+	for _, name := range hfiles {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		b, err := embedded.ReadFile(name)
+		if err != nil {
+			return "", err
+		}
+		// The harness is copied into the build's module.
+		files["internal/"+name] = bytes.ReplaceAll(b, []byte(`"signalwire/runner/harness"`), []byte(`"`+buildModule+`/internal/harness"`))
+	}
+	for name, b := range files {
+		p := filepath.Join(tmp, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			return "", err
+		}
+		if err := os.WriteFile(p, b, 0o644); err != nil {
+			return "", err
+		}
+	}
+	if err := os.Rename(tmp, mod); err != nil {
+		// Another build made it first: the same files.
+		if _, serr := os.Stat(filepath.Join(mod, "go.mod")); serr == nil {
+			return mod, nil
+		}
+		return "", err
+	}
+	return mod, nil
+}
+
 // build compiles the example with the harness and returns the binary. A
 // program that does not compile gives a compile error instead.
 func (r *Runner) build(ctx context.Context, file string, src []byte) (string, *Error, error) {
@@ -168,44 +231,23 @@ func (r *Runner) build(ctx context.Context, file string, src []byte) (string, *E
 	if err := os.MkdirAll(filepath.Dir(bin), 0o755); err != nil {
 		return "", nil, err
 	}
-	dir, err := os.MkdirTemp("", "signalwire-build-")
+	mod, err := r.moduleDir(t)
+	if err != nil {
+		return "", nil, err
+	}
+	// The example is a package of its own in the module, in a directory
+	// of its own, so that builds can run side by side.
+	dir, err := os.MkdirTemp(mod, "x-")
 	if err != nil {
 		return "", nil, err
 	}
 	defer os.RemoveAll(dir)
 	files := map[string][]byte{
-		"go.mod":           []byte("module " + buildModule + "\n\ngo " + t.lang + "\n"),
 		base:               instrument(base, dropBuildConstraints(src)),
 		"zz_signalwire.go": []byte(harnessInit),
 	}
-	hfiles, err := fs.Glob(embedded, "harness/*.go")
-	if err != nil {
-		return "", nil, err
-	}
-	for _, wrapper := range []string{"harness/swcontext/*.go", "harness/swsignal/*.go"} {
-		names, err := fs.Glob(embedded, wrapper)
-		if err != nil {
-			return "", nil, err
-		}
-		hfiles = append(hfiles, names...)
-	}
-	for _, name := range hfiles {
-		if strings.HasSuffix(name, "_test.go") {
-			continue
-		}
-		b, err := embedded.ReadFile(name)
-		if err != nil {
-			return "", nil, err
-		}
-		// The harness is copied into the build's module.
-		files["internal/"+name] = bytes.ReplaceAll(b, []byte(`"signalwire/runner/harness"`), []byte(`"`+buildModule+`/internal/harness"`))
-	}
 	for name, b := range files {
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			return "", nil, err
-		}
-		if err := os.WriteFile(p, b, 0o644); err != nil {
+		if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
 			return "", nil, err
 		}
 	}
@@ -217,8 +259,8 @@ func (r *Runner) build(ctx context.Context, file string, src []byte) (string, *E
 	// machine (a minute on two cores). CGO_ENABLED=0 makes static
 	// binaries; only net and the packages above it (net/http) are then
 	// compiled a second time, by the first example that imports them.
-	cmd := exec.CommandContext(ctx, r.goCmd(), append(append([]string{"build"}, buildFlags...), "-o", out, ".")...)
-	cmd.Dir = dir
+	cmd := exec.CommandContext(ctx, r.goCmd(), append(append([]string{"build"}, buildFlags...), "-o", out, "./"+filepath.Base(dir))...)
+	cmd.Dir = mod
 	cmd.Env = append(os.Environ(), buildEnv...)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	cmd.Cancel = func() error { return killGroup(cmd.Process) }
@@ -228,7 +270,7 @@ func (r *Runner) build(ctx context.Context, file string, src []byte) (string, *E
 		if ctx.Err() != nil {
 			return "", nil, ctx.Err()
 		}
-		if e := compileError(file, base, stderr.String()); e != nil {
+		if e := compileError(file, filepath.Base(dir), base, stderr.String()); e != nil {
 			return "", e, nil
 		}
 		return "", nil, fmt.Errorf("building %s: %v\n%s", file, err, stderr.String())
@@ -372,14 +414,15 @@ func dropBuildConstraints(src []byte) []byte {
 
 var compileLineRE = regexp.MustCompile(`^(?:\./)?([^:\s]+\.go):(\d+):(?:(\d+):)? (.*)$`)
 
-// compileError reads the compiler's messages about the example's file.
-func compileError(file, base, stderr string) *Error {
+// compileError reads the compiler's messages about the example's file,
+// base in the module's directory dir.
+func compileError(file, dir, base, stderr string) *Error {
 	e := &Error{Kind: KindCompile, File: file}
 	for _, line := range strings.Split(stderr, "\n") {
 		m := compileLineRE.FindStringSubmatch(line)
 		// Positions after a line directive name the file as the runtime
 		// sees it.
-		if m == nil || strings.TrimPrefix(m[1], buildModule+"/") != base {
+		if m == nil || strings.TrimPrefix(strings.TrimPrefix(m[1], buildModule+"/"), dir+"/") != base {
 			continue
 		}
 		l, _ := strconv.Atoi(m[2])
