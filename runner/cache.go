@@ -26,8 +26,8 @@ func (r *Runner) resultKey(ctx context.Context, file string, src []byte, o Optio
 		goVersion = t.version
 	}
 	h := sha256.New()
-	fmt.Fprintf(h, "%s\x00%s\x00%s\x00%s\x00%v\x00%d\x00%d\x00%d\x00%d\x00%d\x00%v\x00",
-		Version(), goVersion, file, o.Engine, o.Realtime, o.Timeout, o.Budget, o.OutputLimit, o.MemoryLimit, o.GOMAXPROCS, o.NoTrace)
+	fmt.Fprintf(h, "%s\x00%s\x00%s\x00%s\x00%v\x00%d\x00%d\x00%d\x00%d\x00%d\x00%v\x00%s\x00",
+		Version(), goVersion, file, o.Engine, o.Realtime, o.Timeout, o.Budget, o.OutputLimit, o.MemoryLimit, o.GOMAXPROCS, o.NoTrace, r.Isolation(ctx))
 	h.Write(src)
 	return hex.EncodeToString(h.Sum(nil))[:32], nil
 }

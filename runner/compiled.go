@@ -343,8 +343,9 @@ func (r *Runner) runCompiled(ctx context.Context, file string, src []byte, o Opt
 		return &Result{Engine: EngineGo, ExitCode: -1, Err: cerr, Realtime: o.Realtime}, nil
 	}
 	c := child{
-		path: bin,
-		cfg:  o.harnessConfig(buildModule + "/" + filepath.Base(file)),
+		path:  bin,
+		cfg:   o.harnessConfig(buildModule + "/" + filepath.Base(file)),
+		fence: r.fence(ctx, bin, o, true),
 	}
 	c.cfg.Trace = !o.NoTrace
 	if o.GOMAXPROCS > 0 {

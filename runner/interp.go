@@ -47,6 +47,7 @@ func (r *Runner) runInterp(ctx context.Context, file string, src []byte, o Optio
 		env:   []string{childEnv + "=yaegi"},
 		extra: src,
 		cfg:   o.harnessConfig(shortName(file)),
+		fence: r.fence(ctx, exe, o, false),
 	}
 	c.cfg.Trace = !o.NoTrace
 	if o.GOMAXPROCS > 0 {
@@ -66,6 +67,11 @@ func (r *Runner) runInterp(ctx context.Context, file string, src []byte, o Optio
 // interpChild runs in the child process. It never returns.
 func interpChild() {
 	os.Unsetenv(childEnv)
+	iso, err := enterInPlace() // the OS sandbox: sandbox_*.go
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(harness.ExitFence)
+	}
 	cfg, fw, err := harness.Load()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "signalwire interpreter:", err)
@@ -89,7 +95,7 @@ func interpChild() {
 		Env:    filterEnv(os.Environ()),
 	})
 	os.Unsetenv("YAEGI_SPECIAL_STDIO")
-	if err := i.Use(interpSymbols()); err != nil {
+	if err := i.Use(interpSymbols(iso)); err != nil {
 		harness.Fail(harness.Report{Outcome: harness.OutcomeHarness, Message: err.Error()})
 	}
 	if err := i.Use(exits(stderr)); err != nil {
@@ -128,9 +134,9 @@ func filterEnv(env []string) []string {
 	return out
 }
 
-// interpSymbols is yaegi's standard library cut down to what the sandbox
-// allows.
-func interpSymbols() interp.Exports {
+// interpSymbols is yaegi's standard library cut down to what the
+// isolation of the run allows (sandbox.go).
+func interpSymbols(iso Isolation) interp.Exports {
 	out := interp.Exports{}
 	for key, syms := range stdlib.Symbols {
 		slash := strings.LastIndex(key, "/")
@@ -138,17 +144,13 @@ func interpSymbols() interp.Exports {
 			out[key] = syms // "." holds yaegi's interface wrappers
 			continue
 		}
-		only, ok := allowed[key[:slash]]
-		if !ok {
-			continue
-		}
-		if only == nil {
-			out[key] = syms
+		path := key[:slash]
+		if importRefusal(path, iso) != "" {
 			continue
 		}
 		m := map[string]reflect.Value{}
 		for name, v := range syms {
-			if only[name] {
+			if nameRefusal(path, name, iso) == "" {
 				m[name] = v
 			}
 		}

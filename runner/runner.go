@@ -171,6 +171,9 @@ type Runner struct {
 	CacheDir string
 	// NoResultCache runs every example even when a result is cached.
 	NoResultCache bool
+	// NoSandbox runs examples without the OS sandbox, with the import
+	// allowlist as their only fence (see [Isolation]).
+	NoSandbox bool
 
 	toolOnce sync.Once
 	tool     *toolchain
@@ -208,8 +211,9 @@ func (r *Runner) cacheDir() string {
 // the example did, failures included, is in the Result.
 func (r *Runner) Run(ctx context.Context, file string, src []byte, opts Options) (*Result, error) {
 	o := opts.withDefaults()
-	if e := check(file, src); e != nil {
-		return &Result{Engine: o.Engine, ExitCode: -1, Err: e, Realtime: o.Realtime}, nil
+	iso := r.Isolation(ctx) // the OS sandbox: isolation.go
+	if e := check(file, src, iso, o); e != nil {
+		return &Result{Engine: o.Engine, ExitCode: -1, Err: e, Realtime: o.Realtime, Isolation: iso}, nil
 	}
 	key, err := r.resultKey(ctx, file, src, o)
 	if err != nil {
@@ -231,6 +235,10 @@ func (r *Runner) Run(ctx context.Context, file string, src []byte, opts Options)
 	}
 	if err != nil {
 		return nil, err
+	}
+	res.Isolation = iso
+	if res.Divergence != nil && res.Divergence.Interpreted != nil {
+		res.Divergence.Interpreted.Isolation = iso
 	}
 	r.storeResult(key, res)
 	return res, nil

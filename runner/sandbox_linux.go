@@ -1,0 +1,128 @@
+package runner
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/landlock-lsm/go-landlock/landlock"
+
+	"signalwire/runner/harness"
+)
+
+// sandboxAttr starts a child in new user, mount, PID, network, IPC and UTS
+// namespaces, as root of its user namespace (mapped to the caller), so
+// that it can set up its mounts and loopback; the process group and the
+// death signal stay as the runner wants them.
+func sandboxAttr() *syscall.SysProcAttr {
+	return &syscall.SysProcAttr{
+		Setpgid:   true,
+		Pdeathsig: syscall.SIGKILL,
+		Cloneflags: syscall.CLONE_NEWUSER | syscall.CLONE_NEWNS | syscall.CLONE_NEWPID |
+			syscall.CLONE_NEWNET | syscall.CLONE_NEWIPC | syscall.CLONE_NEWUTS,
+		UidMappings: []syscall.SysProcIDMap{{ContainerID: 0, HostID: os.Getuid(), Size: 1}},
+		GidMappings: []syscall.SysProcIDMap{{ContainerID: 0, HostID: os.Getgid(), Size: 1}},
+	}
+}
+
+// sandboxCmd makes cmd, which runs in dir, start inside the fence f. The
+// returned function removes what it prepared, after the child is gone.
+func sandboxCmd(cmd *exec.Cmd, f *harness.Fence, dir string) (cleanup func(), err error) {
+	root, err := os.MkdirTemp("", "signalwire-root-")
+	if err != nil {
+		return nil, err
+	}
+	fc := *f
+	fc.Dir, fc.Root = dir, root
+	b, err := json.Marshal(fc)
+	if err != nil {
+		os.Remove(root)
+		return nil, err
+	}
+	cmd.Env = append(cmd.Env, harness.FenceEnv+"="+string(b))
+	cmd.SysProcAttr = sandboxAttr()
+	return func() { os.Remove(root) }, nil
+}
+
+// probeSandbox builds the whole sandbox once in a child of the runner's own
+// executable, to learn whether this machine allows it.
+func probeSandbox(ctx context.Context, abi int) error {
+	exe, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	dir, err := os.MkdirTemp("", "signalwire-probe-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, exe)
+	cmd.Dir = dir
+	cmd.Env = []string{childEnv + "=probe"}
+	cleanup, err := sandboxCmd(cmd, &harness.Fence{Exe: exe, Landlock: abi, Data: hardMemory(DefaultMemoryLimit)}, dir)
+	if err != nil {
+		return err
+	}
+	defer cleanup()
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Run(); err != nil {
+		var exitErr *exec.ExitError
+		if errors.As(err, &exitErr) && stderr.Len() > 0 {
+			return errors.New(strings.TrimSpace(stderr.String()))
+		}
+		return fmt.Errorf("starting a child in new namespaces: %w", err)
+	}
+	return nil
+}
+
+// probeChild runs in the probe's child: it builds the sandbox and exits.
+func probeChild() {
+	if _, err := enterInPlace(); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(harness.ExitFence)
+	}
+	os.Exit(0)
+}
+
+// enterInPlace builds the sandbox described in the environment around the
+// running process, for the interpreter: its Landlock domain covers every
+// thread (go-landlock), so nothing it interprets runs outside. Without a
+// fence in the environment it does nothing.
+func enterInPlace() (Isolation, error) {
+	f, err := harness.TakeFence()
+	if err != nil || f == nil {
+		return IsolationAllowlist, err
+	}
+	if err := f.Enter(); err != nil {
+		return "", fmt.Errorf("sandbox: %w", err)
+	}
+	if f.Landlock == 0 {
+		return IsolationNamespaces, nil
+	}
+	var rules []landlock.Rule
+	for _, r := range f.Rules() {
+		st, err := os.Stat(r.Path)
+		if err != nil {
+			continue
+		}
+		access := r.Access
+		if !st.IsDir() {
+			access &= harness.FileAccess
+		}
+		rules = append(rules, landlock.PathAccess(landlock.AccessFSSet(access)&landlock.V5.HandledAccessFS, r.Path))
+	}
+	if err := landlock.V5.BestEffort().RestrictPaths(rules...); err != nil {
+		return "", fmt.Errorf("sandbox: landlock: %w", err)
+	}
+	return IsolationSandbox, nil
+}

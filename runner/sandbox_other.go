@@ -1,0 +1,23 @@
+//go:build !linux
+
+package runner
+
+import (
+	"context"
+	"errors"
+	"os/exec"
+
+	"signalwire/runner/harness"
+)
+
+func sandboxCmd(cmd *exec.Cmd, f *harness.Fence, dir string) (func(), error) {
+	return nil, errors.New("the sandbox needs Linux")
+}
+
+func probeSandbox(ctx context.Context, abi int) error {
+	return errors.New("the sandbox needs Linux namespaces; this is not Linux")
+}
+
+func probeChild() {}
+
+func enterInPlace() (Isolation, error) { return IsolationAllowlist, nil }
