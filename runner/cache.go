@@ -49,6 +49,7 @@ func (r *Runner) cachedResult(key string) *Result {
 		return nil
 	}
 	res.Cached = true
+	used(r.resultPath(key))
 	return &res
 }
 
@@ -66,7 +67,9 @@ func (r *Runner) storeResult(key string, res *Result) {
 		return
 	}
 	// A failed write only costs a rerun next time.
-	writeFileAtomic(p, b)
+	if writeFileAtomic(p, b) == nil {
+		trimCache(filepath.Dir(p), ResultCacheBound)
+	}
 }
 
 func cacheable(res *Result) bool {

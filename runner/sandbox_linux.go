@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/landlock-lsm/go-landlock/landlock"
+	"golang.org/x/sys/unix"
 
 	"signalwire/runner/harness"
 )
@@ -125,4 +126,18 @@ func enterInPlace() (Isolation, error) {
 		return "", fmt.Errorf("sandbox: landlock: %w", err)
 	}
 	return IsolationSandbox, nil
+}
+
+// limitProcess sets the data-segment and file-size rlimits of process pid.
+func limitProcess(pid int, data, fsize int64) error {
+	for _, l := range []struct {
+		res int
+		v   int64
+	}{{unix.RLIMIT_DATA, data}, {unix.RLIMIT_FSIZE, fsize}} {
+		lim := unix.Rlimit{Cur: uint64(l.v), Max: uint64(l.v)}
+		if err := unix.Prlimit(pid, l.res, &lim, nil); err != nil {
+			return fmt.Errorf("prlimit: %w", err)
+		}
+	}
+	return nil
 }
