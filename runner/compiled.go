@@ -155,10 +155,11 @@ func (r *Runner) build(ctx context.Context, file string, src []byte) (string, *E
 		return "", nil, err
 	}
 	defer os.RemoveAll(dir)
+	bubbled, inits := bubbleInits(base, dropBuildConstraints(src)) // initclock.go
 	files := map[string][]byte{
 		"go.mod":           []byte("module " + buildModule + "\n\ngo " + t.lang + "\n"),
-		base:               instrument(base, dropBuildConstraints(src)),
-		"zz_signalwire.go": []byte(harnessInit),
+		base:               instrument(base, bubbled),
+		"zz_signalwire.go": []byte(harnessInitCalling(inits)),
 	}
 	hfiles, err := fs.Glob(embedded, "harness/*.go")
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 var (
@@ -203,6 +204,16 @@ func TestBuildConstraints(t *testing.T) {
 		res = runFile(t, testRunner(t), "sandbox/ignore.go", Options{Engine: e})
 		if res.Err != nil || res.Stdout() != "kept out of go vet, run by the runner\n" {
 			t.Errorf("//go:build ignore: err %v, output %q", res.Err, res.Combined())
+		}
+	})
+}
+
+func TestInitOnTheVirtualClock(t *testing.T) {
+	want := "second init at 2000-01-01T01:00:00Z\nfirst init done at 2000-01-01T01:00:00Z\n"
+	engines(t, func(t *testing.T, e Engine) {
+		res := runFile(t, testRunner(t), "sandbox/initclock.go", Options{Engine: e, Timeout: time.Minute})
+		if res.Err != nil || res.Stdout() != want {
+			t.Fatalf("got %q, err %v; want %q", res.Stdout(), res.Err, want)
 		}
 	})
 }

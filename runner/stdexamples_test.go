@@ -1,0 +1,157 @@
+package runner
+
+import (
+	"bytes"
+	"go/ast"
+	"go/doc"
+	"go/format"
+	"go/parser"
+	"go/token"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// stdExamplePackages are the packages whose documented examples
+// TestStdExamples runs.
+var stdExamplePackages = []string{
+	"context", "errors", "net/http/httptest", "sync", "time", "strings", "strconv", "sort",
+	"slices", "maps", "fmt", "bytes", "container/heap", "container/list", "encoding/json",
+	"text/template", "regexp", "math", "unicode/utf8",
+}
+
+// stdExampleMisses are the documented examples the compiled engine is known
+// not to reproduce, each with the reason. None of them exits 0 with other
+// output: each is refused, fails or is stopped, with a message.
+var stdExampleMisses = map[string]string{}
+
+// stdExample is one documented example as a program.
+type stdExample struct {
+	name      string // "strings.ExampleFields"
+	src       []byte
+	output    string
+	unordered bool
+}
+
+// stdExamples reads the examples with an output comment of the packages
+// from GOROOT; the ones go/doc cannot turn into a program (they use the
+// package's internals) come back in noPlay.
+func stdExamples(t *testing.T) (examples []stdExample, noPlay []string) {
+	t.Helper()
+	for _, pkg := range stdExamplePackages {
+		dir := filepath.Join(runtime.GOROOT(), "src", filepath.FromSlash(pkg))
+		files, err := filepath.Glob(filepath.Join(dir, "*_test.go"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		fset := token.NewFileSet()
+		byPkg := map[string][]*ast.File{}
+		for _, name := range files {
+			f, err := parser.ParseFile(fset, name, nil, parser.ParseComments)
+			if err != nil {
+				t.Fatal(err)
+			}
+			byPkg[f.Name.Name] = append(byPkg[f.Name.Name], f)
+		}
+		for _, fs := range byPkg {
+			for _, ex := range doc.Examples(fs...) {
+				if ex.Output == "" && !ex.EmptyOutput {
+					continue
+				}
+				name := pkg + ".Example" + ex.Name
+				if ex.Play == nil {
+					noPlay = append(noPlay, name)
+					continue
+				}
+				var b bytes.Buffer
+				if err := format.Node(&b, fset, ex.Play); err != nil {
+					t.Fatalf("%s: %v", name, err)
+				}
+				examples = append(examples, stdExample{name, b.Bytes(), ex.Output, ex.Unordered})
+			}
+		}
+	}
+	sort.Slice(examples, func(i, j int) bool { return examples[i].name < examples[j].name })
+	sort.Strings(noPlay)
+	return examples, noPlay
+}
+
+// sameOutput compares as go test compares an example's output.
+func sameOutput(got, want string, unordered bool) bool {
+	got, want = strings.TrimSpace(got), strings.TrimSpace(want)
+	if unordered {
+		g, w := strings.Split(got, "\n"), strings.Split(want, "\n")
+		slices.Sort(g)
+		slices.Sort(w)
+		return slices.Equal(g, w)
+	}
+	return got == want
+}
+
+// TestStdExamples runs Go's own documented examples of common packages
+// under the compiled engine, in the sandbox, and compares their output
+// with the documented one. It builds about 400 programs: several minutes
+// on a busy two-core machine, so -short skips it.
+func TestStdExamples(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds about 400 programs")
+	}
+	examples, noPlay := stdExamples(t)
+	r := &Runner{CacheDir: t.TempDir(), NoResultCache: true}
+	began := time.Now()
+	type outcome struct {
+		ex  stdExample
+		res *Result
+	}
+	outcomes := make([]outcome, len(examples))
+	var wg sync.WaitGroup
+	work := make(chan int)
+	for range 2 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range work {
+				res, err := r.Run(t.Context(), "main.go", examples[i].src, Options{Engine: EngineGo, NoTrace: true})
+				if err != nil {
+					t.Errorf("%s: %v", examples[i].name, err)
+					continue
+				}
+				outcomes[i] = outcome{examples[i], res}
+			}
+		}()
+	}
+	for i := range examples {
+		work <- i
+	}
+	close(work)
+	wg.Wait()
+
+	exact := 0
+	for _, o := range outcomes {
+		if o.res == nil {
+			continue
+		}
+		same := sameOutput(o.res.Stdout(), o.ex.output, o.ex.unordered)
+		switch why, known := stdExampleMisses[o.ex.name]; {
+		case same && o.res.Err == nil:
+			exact++
+			if known {
+				t.Errorf("%s now matches; drop it from the misses (%s)", o.ex.name, why)
+			}
+		case o.res.Err == nil && o.res.ExitCode == 0:
+			t.Errorf("%s exits 0 with other output than documented:\n%s\nwant:\n%s", o.ex.name, o.res.Stdout(), o.ex.output)
+		case !known:
+			t.Errorf("%s: %v\n%s", o.ex.name, o.res.Err, o.res.Combined())
+		}
+	}
+	for _, name := range noPlay {
+		t.Logf("%s: go/doc cannot make a program of it (it uses its package's internals)", name)
+	}
+	t.Logf("%d of %d documented examples exact (%d more use their package's internals), in %s",
+		exact, len(examples)+len(noPlay), len(noPlay), time.Since(began).Round(time.Second))
+}
