@@ -3,8 +3,11 @@
 # make check   verify every example of the book
 # make serve   live preview on http://127.0.0.1:8080
 # make bench   benchmarks with medians and ratios
+# make lint    go vet and staticcheck (examples/ keeps its deliberate lessons)
 
-.PHONY: all build test check serve bench
+.PHONY: all build test check serve bench lint
+
+STATICCHECK = honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
 all: build
 
@@ -22,3 +25,7 @@ serve:
 
 bench:
 	scripts/bench.sh
+
+lint:
+	go vet ./...
+	go run $(STATICCHECK) $$(go list ./... | grep -v /examples/)

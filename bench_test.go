@@ -94,11 +94,11 @@ func BenchmarkBookColdBuild(b *testing.B) {
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(examples), "ns/example")
 }
 
-// BenchmarkCheckWarm: `signalwire check` of the whole book with every run
+// BenchmarkCheckWarm: `go run . check` of the whole book with every run
 // and go vet finding cached.
 func BenchmarkCheckWarm(b *testing.B) {
 	r := &runner.Runner{}
-	c := &check.Checker{Root: ".", Site: &site.Site{Runner: r}, CacheDir: r.CacheRoot()}
+	c := &check.Checker{Root: ".", Site: &site.Site{Runner: r}}
 	var out bytes.Buffer
 	c.Out = &out
 	if err := c.Check(context.Background()); err != nil {
@@ -111,7 +111,7 @@ func BenchmarkCheckWarm(b *testing.B) {
 	}
 }
 
-// BenchmarkCheckCold: `signalwire check` of the whole book with empty
+// BenchmarkCheckCold: `go run . check` of the whole book with empty
 // caches: every example is compiled once and run twice under both
 // engines, and vetted. ns/example is its cost per example.
 func BenchmarkCheckCold(b *testing.B) {
@@ -123,7 +123,7 @@ func BenchmarkCheckCold(b *testing.B) {
 			b.Fatal(err)
 		}
 		r := &runner.Runner{CacheDir: dir}
-		c := &check.Checker{Root: ".", Site: &site.Site{Runner: r}, CacheDir: r.CacheRoot(), Out: &bytes.Buffer{}}
+		c := &check.Checker{Root: ".", Site: &site.Site{Runner: r}, Out: &bytes.Buffer{}}
 		b.StartTimer()
 		if err := c.Check(context.Background()); err != nil {
 			b.Fatal(err)

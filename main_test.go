@@ -26,7 +26,7 @@ import (
 
 var screenshots = flag.String("screenshots", "", "write screenshots of the book's pages to `dir`")
 
-// TestBook checks the real book the way `signalwire check` does: every
+// TestBook checks the real book the way `go run . check` does: every
 // example runs twice under both engines and matches its golden file, go vet
 // is clean, and public/ is sound and current.
 func TestBook(t *testing.T) {
@@ -36,10 +36,9 @@ func TestBook(t *testing.T) {
 	r := &runner.Runner{}
 	var out bytes.Buffer
 	c := &check.Checker{
-		Root:     ".",
-		Site:     &site.Site{Runner: r},
-		Out:      &out,
-		CacheDir: r.CacheRoot(),
+		Root: ".",
+		Site: &site.Site{Runner: r},
+		Out:  &out,
 	}
 	if err := c.Check(t.Context()); err != nil {
 		t.Fatalf("the book does not pass its check:\n%v", err)

@@ -23,7 +23,14 @@
 //
 // With Update, golden files are rewritten from the compiled results (never
 // from the interpreter) before they are compared; an example whose run
-// failed in a way its directive does not expect is not updated.
+// failed in a way its directive does not expect is not updated. Then, if
+// every example passes and the whole book is checked, a stale committed
+// site is replaced by the fresh build, so that one command takes a new or
+// changed example to a current book.
+//
+// go vet runs with the go command of the Site's Runner, the one source of
+// the toolchain. An example that does not compile is reported as the build
+// reports it (see [site.Verify]), not by go vet.
 //
 // Results of runs and of go vet are cached by content, so checking an
 // unchanged book runs nothing.
@@ -47,8 +54,9 @@ import (
 	"runtime"
 	"sort"
 	"strings"
-	"sync"
 	"testing/fstest"
+
+	"golang.org/x/sync/errgroup"
 
 	"signalwire/internal/diff"
 	"signalwire/internal/linkcheck"
@@ -62,7 +70,9 @@ type Checker struct {
 	Root string
 	// Public is the committed site, relative to Root; "public" when empty.
 	Public string
-	// Site builds the book; its Runner runs the examples.
+	// Site builds the book; its Runner runs the examples and is the one
+	// source of the toolchain: go vet runs with the Runner's go command
+	// and keeps its findings under the Runner's cache directory.
 	Site *site.Site
 	// Update rewrites golden files from the compiled results.
 	Update bool
@@ -71,10 +81,6 @@ type Checker struct {
 	Pattern *regexp.Regexp
 	// Out receives the report: warnings, updated files, a summary.
 	Out io.Writer
-	// Go is the go command; "go" when empty.
-	Go string
-	// CacheDir keeps go vet's findings; none are kept when empty.
-	CacheDir string
 }
 
 // Error is a problem found by the check, located in the book.
@@ -85,6 +91,9 @@ type Error = site.Error
 func (c *Checker) Check(ctx context.Context) error {
 	fsys := os.DirFS(c.Root)
 	s := c.Site
+	if s.Runner == nil {
+		s.Runner = &runner.Runner{}
+	}
 	book, err := s.Load(fsys)
 	if err != nil {
 		return err
@@ -126,6 +135,9 @@ func (c *Checker) Check(ctx context.Context) error {
 		if werr := c.write(changes); werr != nil {
 			return werr
 		}
+		if len(changes) > 0 && c.Pattern != nil {
+			fmt.Fprintf(c.Out, "%s/ is not rebuilt under -run: run \"go run . build\" next\n", c.publicDir())
+		}
 		if len(changes) > 0 {
 			// Compare with what was just written.
 			if book, err = s.Load(fsys); err != nil {
@@ -140,7 +152,7 @@ func (c *Checker) Check(ctx context.Context) error {
 	if err := site.Verify(book, results); err != nil {
 		errs = append(errs, err)
 	}
-	vetErrs, err := c.vet(ctx, book)
+	vetErrs, err := c.vet(ctx, book, results)
 	if err != nil {
 		return err
 	}
@@ -148,7 +160,10 @@ func (c *Checker) Check(ctx context.Context) error {
 
 	sound := ""
 	if c.Pattern == nil {
-		siteErrs, err := c.site(full, results)
+		// With Update, a book whose examples all pass gets its site
+		// rebuilt, as a build would: one command takes a new example to a
+		// current book.
+		siteErrs, err := c.site(full, results, c.Update && len(errs) == 0)
 		if err != nil {
 			return err
 		}
@@ -158,9 +173,24 @@ func (c *Checker) Check(ctx context.Context) error {
 	if err := errors.Join(errs...); err != nil {
 		return err
 	}
-	fmt.Fprintf(c.Out, "ok: %d examples in %d chapters: both engines agree, outputs match and are stable, go vet is clean%s\n",
-		len(examplesOf(book)), len(book.Chapters), sound)
+	fmt.Fprintf(c.Out, "ok: %s in %s: both engines agree, outputs match and are stable, go vet is clean%s\n",
+		plural(len(examplesOf(book)), "example"), plural(len(book.Chapters), "chapter"), sound)
 	return nil
+}
+
+// publicDir is the committed site's directory, relative to Root.
+func (c *Checker) publicDir() string {
+	if c.Public == "" {
+		return "public"
+	}
+	return c.Public
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
 }
 
 func (c *Checker) run(ctx context.Context, book *site.Book, procs int) (*site.Results, error) {
@@ -242,16 +272,14 @@ func (c *Checker) write(changes []site.GoldenChange) error {
 	return nil
 }
 
-// site renders the whole book and checks the pages and the committed copy.
-func (c *Checker) site(book *site.Book, results *site.Results) ([]error, error) {
+// site renders the whole book and checks the pages and the committed copy;
+// with write, a committed copy that is stale is replaced by the fresh one.
+func (c *Checker) site(book *site.Book, results *site.Results, write bool) ([]error, error) {
 	files, err := c.Site.Render(book, results)
 	if err != nil {
 		return []error{err}, nil
 	}
-	public := c.Public
-	if public == "" {
-		public = "public"
-	}
+	public := c.publicDir()
 	mem := fstest.MapFS{}
 	for name, b := range files {
 		mem[name] = &fstest.MapFile{Data: b}
@@ -268,11 +296,18 @@ func (c *Checker) site(book *site.Book, results *site.Results) ([]error, error) 
 	if err != nil {
 		return nil, err
 	}
+	if len(stale) > 0 && write && len(errs) == 0 {
+		if err := site.Write(filepath.Join(c.Root, public), files); err != nil {
+			return nil, err
+		}
+		fmt.Fprintf(c.Out, "rebuilt %s/: %s changed\n", public, plural(len(stale), "file"))
+		stale = nil
+	}
 	if len(stale) > 0 {
-		const max = 20
+		const shown = 20
 		list := stale
-		if len(list) > max {
-			list = append(list[:max:max], fmt.Sprintf("... and %d more", len(stale)-max))
+		if len(list) > shown {
+			list = append(list[:shown:shown], fmt.Sprintf("... and %d more", len(stale)-shown))
 		}
 		errs = append(errs, fmt.Errorf("%s/ is stale: %d files differ from a fresh build (run \"go run . build\"):\n\t%s",
 			public, len(stale), strings.Join(list, "\n\t")))
@@ -328,12 +363,12 @@ type finding struct {
 }
 
 // vet runs go vet on each example and compares its findings with the
-// directive's vet=NAME.
-func (c *Checker) vet(ctx context.Context, book *site.Book) ([]error, error) {
+// directive's vet=NAME. An example that does not compile is left to
+// [site.Verify], which reports it as the build does.
+func (c *Checker) vet(ctx context.Context, book *site.Book, results *site.Results) ([]error, error) {
 	type job struct {
 		u        *site.Use
 		findings []finding
-		err      error
 	}
 	var jobs []*job
 	seen := map[string]bool{}
@@ -341,28 +376,32 @@ func (c *Checker) vet(ctx context.Context, book *site.Book) ([]error, error) {
 		if u.Directive.CompileError || seen[u.Example.Name] {
 			continue
 		}
+		if res := results.Result(u); res != nil && res.Err != nil && res.Err.Kind == runner.KindCompile {
+			continue
+		}
 		seen[u.Example.Name] = true
 		jobs = append(jobs, &job{u: u})
 	}
-	version, err := c.goVersion(ctx)
+	r := c.Site.Runner
+	version, err := r.GoVersion(ctx)
 	if err != nil {
 		return nil, err
 	}
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, runtime.NumCPU())
+	// A go vet that cannot run stops the check: the others are cancelled.
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(runtime.NumCPU())
 	for _, j := range jobs {
-		wg.Go(func() {
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			j.findings, j.err = c.vetOne(ctx, version, j.u.Example)
+		g.Go(func() error {
+			var err error
+			j.findings, err = c.vetOne(gctx, r, version, j.u.Example)
+			return err
 		})
 	}
-	wg.Wait()
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
 	var errs []error
 	for _, j := range jobs {
-		if j.err != nil {
-			return nil, j.err
-		}
 		u, want := j.u, j.u.Directive.Vet
 		found := false
 		for _, f := range j.findings {
@@ -383,20 +422,17 @@ func (c *Checker) vet(ctx context.Context, book *site.Book) ([]error, error) {
 
 // vetOne runs go vet on one example file, or reads its findings from the
 // cache.
-func (c *Checker) vetOne(ctx context.Context, version string, e *site.Example) ([]finding, error) {
+func (c *Checker) vetOne(ctx context.Context, r *runner.Runner, version string, e *site.Example) ([]finding, error) {
 	sum := sha256.Sum256(append([]byte(version+"\x00"+e.File+"\x00"), e.Source...))
 	key := hex.EncodeToString(sum[:16])
-	var cached string
-	if c.CacheDir != "" {
-		cached = filepath.Join(c.CacheDir, "vet", key+".json")
-		if b, err := os.ReadFile(cached); err == nil {
-			var fs []finding
-			if json.Unmarshal(b, &fs) == nil {
-				return fs, nil
-			}
+	cached := filepath.Join(r.CacheRoot(), "vet", key+".json")
+	if b, err := os.ReadFile(cached); err == nil {
+		var found []finding
+		if json.Unmarshal(b, &found) == nil {
+			return found, nil
 		}
 	}
-	cmd := exec.CommandContext(ctx, c.goCmd(), "vet", "-json", filepath.FromSlash(e.File))
+	cmd := exec.CommandContext(ctx, r.GoCommand(), "vet", "-json", filepath.FromSlash(e.File))
 	cmd.Dir = c.Root
 	cmd.Env = append(os.Environ(), "GOFLAGS=", "GOWORK=off")
 	var stdout, stderr bytes.Buffer
@@ -407,16 +443,14 @@ func (c *Checker) vetOne(ctx context.Context, version string, e *site.Example) (
 		}
 		return nil, fmt.Errorf("go vet %s: %v\n%s", e.File, err, stderr.String())
 	}
-	fs, err := parseVet(stdout.String() + stderr.String())
+	found, err := parseVet(stdout.String() + stderr.String())
 	if err != nil {
 		return nil, fmt.Errorf("go vet %s: %v", e.File, err)
 	}
-	if cached != "" {
-		if b, err := json.Marshal(fs); err == nil && os.MkdirAll(filepath.Dir(cached), 0o755) == nil {
-			os.WriteFile(cached, b, 0o644) // a lost entry costs one go vet
-		}
+	if b, err := json.Marshal(found); err == nil && os.MkdirAll(filepath.Dir(cached), 0o755) == nil {
+		os.WriteFile(cached, b, 0o644) // a lost entry costs one go vet
 	}
-	return fs, nil
+	return found, nil
 }
 
 var posnRE = regexp.MustCompile(`:(\d+):(\d+)$`)
@@ -431,7 +465,7 @@ func parseVet(out string) ([]finding, error) {
 		}
 	}
 	dec := json.NewDecoder(strings.NewReader(text.String()))
-	var fs []finding
+	var found []finding
 	for {
 		var pkgs map[string]map[string]json.RawMessage
 		if err := dec.Decode(&pkgs); err == io.EOF {
@@ -458,31 +492,16 @@ func parseVet(out string) ([]finding, error) {
 						fmt.Sscan(m[1], &f.Line)
 						fmt.Sscan(m[2], &f.Col)
 					}
-					fs = append(fs, f)
+					found = append(found, f)
 				}
 			}
 		}
 	}
-	sort.Slice(fs, func(i, j int) bool {
-		if fs[i].Line != fs[j].Line {
-			return fs[i].Line < fs[j].Line
+	sort.Slice(found, func(i, j int) bool {
+		if found[i].Line != found[j].Line {
+			return found[i].Line < found[j].Line
 		}
-		return fs[i].Analyzer < fs[j].Analyzer
+		return found[i].Analyzer < found[j].Analyzer
 	})
-	return fs, nil
-}
-
-func (c *Checker) goCmd() string {
-	if c.Go != "" {
-		return c.Go
-	}
-	return "go"
-}
-
-func (c *Checker) goVersion(ctx context.Context) (string, error) {
-	out, err := exec.CommandContext(ctx, c.goCmd(), "env", "GOVERSION").Output()
-	if err != nil {
-		return "", fmt.Errorf("go env GOVERSION: %v", err)
-	}
-	return strings.TrimSpace(string(out)), nil
+	return found, nil
 }

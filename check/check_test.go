@@ -3,11 +3,14 @@ package check
 import (
 	"bytes"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
+
+	"golang.org/x/tools/txtar"
 
 	"signalwire/runner"
 	"signalwire/site"
@@ -17,36 +20,26 @@ import (
 // results are keyed by content.
 var testRunner = &runner.Runner{}
 
-// archive is a txtar archive: a comment, then "-- name --" sections.
+// archive is a fixture book: a txtar archive's files by name.
 type archive struct {
-	comment string
-	files   map[string]string
-	order   []string
+	files map[string]string
 }
-
-var markerRE = regexp.MustCompile(`(?m)^-- (.+) --$\n?`)
 
 func readArchive(t *testing.T, path string) archive {
 	t.Helper()
-	b, err := os.ReadFile(path)
+	ar, err := txtar.ParseFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := string(b)
-	a := archive{files: map[string]string{}}
-	locs := markerRE.FindAllStringSubmatchIndex(s, -1)
-	if len(locs) == 0 {
+	if len(ar.Files) == 0 {
 		t.Fatalf("%s: no files", path)
 	}
-	a.comment = s[:locs[0][0]]
-	for i, l := range locs {
-		end := len(s)
-		if i+1 < len(locs) {
-			end = locs[i+1][0]
+	a := archive{files: map[string]string{}}
+	for _, f := range ar.Files {
+		if _, dup := a.files[f.Name]; dup {
+			t.Fatalf("%s: two files named %s", path, f.Name)
 		}
-		name := s[l[2]:l[3]]
-		a.files[name] = s[l[1]:end]
-		a.order = append(a.order, name)
+		a.files[f.Name] = string(f.Data)
 	}
 	return a
 }
@@ -139,7 +132,7 @@ func TestUpdateFixesStaleGolden(t *testing.T) {
 	if err := newChecker(dir, &out).Check(t.Context()); err != nil {
 		t.Fatalf("second check: %v", err)
 	}
-	if !strings.HasPrefix(out.String(), "ok: 1 examples in 1 chapters") {
+	if !strings.HasPrefix(out.String(), "ok: 1 example in 1 chapter") {
 		t.Errorf("report %q", out.String())
 	}
 }
@@ -189,7 +182,7 @@ func TestPassingBook(t *testing.T) {
 	if err := newChecker(dir, &out).Check(t.Context()); err != nil {
 		t.Fatal(err)
 	}
-	if want := "ok: 1 examples in 1 chapters: both engines agree, outputs match and are stable, go vet is clean, site sound and current\n"; out.String() != want {
+	if want := "ok: 1 example in 1 chapter: both engines agree, outputs match and are stable, go vet is clean, site sound and current\n"; out.String() != want {
 		t.Errorf("report %q, want %q", out.String(), want)
 	}
 }
@@ -250,5 +243,144 @@ func TestRunPattern(t *testing.T) {
 	c.Pattern = regexp.MustCompile("^nothing$")
 	if err := c.Check(t.Context()); err == nil || !strings.Contains(err.Error(), "no example matches") {
 		t.Fatalf("-run nothing: %v", err)
+	}
+}
+
+// TestUpdateLeavesSiteCurrent: adding an example takes one command. The
+// build names it, and check -update writes the golden file and rebuilds the
+// site, after which the book passes its check.
+func TestUpdateLeavesSiteCurrent(t *testing.T) {
+	dir := materialize(t, readArchive(t, "testdata/golden-missing.txtar"))
+	s := &site.Site{Runner: testRunner}
+	err := s.Build(t.Context(), os.DirFS(dir), filepath.Join(dir, "public"))
+	if want := `(run "go run . check -update": it creates it and rebuilds the site)`; err == nil || !strings.Contains(err.Error(), want) {
+		t.Fatalf("build: %v; want it to name the next command, %s", err, want)
+	}
+	var out bytes.Buffer
+	c := newChecker(dir, &out)
+	c.Update = true
+	if err := c.Check(t.Context()); err != nil {
+		t.Fatalf("check -update: %v\n%s", err, out.String())
+	}
+	for _, want := range []string{"created examples/hello/output.txt\n", "rebuilt public/: "} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("report lacks %q:\n%s", want, out.String())
+		}
+	}
+	out.Reset()
+	if err := newChecker(dir, &out).Check(t.Context()); err != nil {
+		t.Fatalf("check after check -update: %v", err)
+	}
+	if want := "ok: 1 example in 1 chapter"; !strings.HasPrefix(out.String(), want) {
+		t.Errorf("report %q, want %q", out.String(), want)
+	}
+}
+
+// TestCompileErrorAsBuild: check reports an example that does not compile
+// with the same located message as the build, not with go vet's raw output.
+func TestCompileErrorAsBuild(t *testing.T) {
+	dir := materialize(t, readArchive(t, "testdata/compile-error-undeclared.txtar"))
+	s := &site.Site{Runner: testRunner}
+	buildErr := s.Build(t.Context(), os.DirFS(dir), filepath.Join(dir, "public"))
+	if buildErr == nil {
+		t.Fatal("build passed")
+	}
+	var out bytes.Buffer
+	c := newChecker(dir, &out)
+	c.Pattern = regexp.MustCompile("broken") // the site is not checked
+	err := c.Check(t.Context())
+	if err == nil {
+		t.Fatal("check passed")
+	}
+	if err.Error() != buildErr.Error() {
+		t.Errorf("check says\n%v\nbuild says\n%v", err, buildErr)
+	}
+}
+
+// TestVetUsesRunnersGo: go vet runs with the runner's go command, so that
+// a checker and its runner cannot use different toolchains.
+func TestVetUsesRunnersGo(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds an example with an empty cache")
+	}
+	real, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip(err)
+	}
+	bin := t.TempDir()
+	log := filepath.Join(bin, "log")
+	script := "#!/bin/sh\necho \"$1\" >> '" + log + "'\nexec '" + real + "' \"$@\"\n"
+	if err := os.WriteFile(filepath.Join(bin, "go"), []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	a := readArchive(t, "testdata/golden-mismatch.txtar")
+	a.files["examples/hello/output.txt"] = "hello, gopher\n"
+	dir := materialize(t, a)
+	var out bytes.Buffer
+	c := &Checker{
+		Root:    dir,
+		Site:    &site.Site{Runner: &runner.Runner{Go: filepath.Join(bin, "go"), CacheDir: t.TempDir()}},
+		Out:     &out,
+		Pattern: regexp.MustCompile("hello"),
+	}
+	if err := c.Check(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(b), "vet\n") {
+		t.Errorf("the runner's go command did not run go vet; it ran %q", b)
+	}
+}
+
+// TestVetStopsAtFirstFailure: when go vet cannot run for one example, the
+// check fails with that error and the other go vet runs are cancelled,
+// not waited for. The fake go vet of "slow" never ends unless killed.
+func TestVetStopsAtFirstFailure(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds examples with an empty cache")
+	}
+	real, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip(err)
+	}
+	bin := t.TempDir()
+	script := `#!/bin/sh
+if [ "$1" = vet ]; then
+	case "$3" in
+	*slow*) exec sleep 3600 ;;
+	*bad*) echo "go vet: cannot run here" >&2; exit 2 ;;
+	esac
+fi
+exec '` + real + `' "$@"
+`
+	if err := os.WriteFile(filepath.Join(bin, "go"), []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	a := readArchive(t, "testdata/golden-mismatch.txtar")
+	a.files["content/01-a.md"] += "\n.example slow\n\n.example bad\n"
+	for _, name := range []string{"hello", "slow", "bad"} {
+		a.files["examples/"+name+"/main.go"] = "package main\n\nimport \"fmt\"\n\nfunc main() {\n\tfmt.Println(\"hello, gopher\")\n}\n"
+		a.files["examples/"+name+"/output.txt"] = "hello, gopher\n"
+	}
+	dir := materialize(t, a)
+	var out bytes.Buffer
+	c := &Checker{
+		Root:    dir,
+		Site:    &site.Site{Runner: &runner.Runner{Go: filepath.Join(bin, "go"), CacheDir: t.TempDir()}},
+		Out:     &out,
+		Pattern: regexp.MustCompile("."),
+	}
+	done := make(chan error, 1)
+	go func() { done <- c.Check(t.Context()) }()
+	select {
+	case err := <-done:
+		if err == nil || !strings.Contains(err.Error(), "go vet examples/bad/main.go") || !strings.Contains(err.Error(), "cannot run here") {
+			t.Errorf("check: %v; want go vet's failure for bad", err)
+		}
+	case <-t.Context().Done():
+		t.Fatal("the check waited for a go vet run after another had failed")
 	}
 }

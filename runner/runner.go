@@ -212,6 +212,21 @@ func (r *Runner) goCmd() string {
 // their own content-addressed caches under it.
 func (r *Runner) CacheRoot() string { return r.cacheDir() }
 
+// GoCommand returns the go command the runner builds with. Tools that run
+// other go subcommands on examples (the check's go vet) use it, so that
+// they and the runner cannot use different toolchains.
+func (r *Runner) GoCommand() string { return r.goCmd() }
+
+// GoVersion returns the version of the runner's go command ("go1.26.8"),
+// for keys of caches kept beside the runner's.
+func (r *Runner) GoVersion(ctx context.Context) (string, error) {
+	t, err := r.toolchain(ctx)
+	if err != nil {
+		return "", err
+	}
+	return t.version, nil
+}
+
 func (r *Runner) cacheDir() string {
 	if r.CacheDir != "" {
 		return r.CacheDir

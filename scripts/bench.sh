@@ -14,6 +14,7 @@ trap 'rm -f "$out"' EXIT
 
 step() { echo "# $1" >&2; shift; "$@" >>"$out" 2>&1 || { echo "failed: $*" >&2; tail -20 "$out" >&2; exit 1; }; }
 step "runner ($count runs)" go test -run '^$' -bench . -benchtime 10x -count "$count" ./runner/
+step "diff ($count runs)" go test -run '^$' -bench . -benchtime 5x -count "$count" ./internal/diff/
 step "site ($count runs)" go test -run '^$' -bench . -skip '^BenchmarkServe' -count "$count" ./site/
 step "the book, warm ($count runs)" go test -run '^$' -bench 'BookRender|BookWarmBuild|CheckWarm' -benchtime 10x -count "$count" .
 step "the book, cold cache ($cold runs)" go test -run '^$' -bench 'BookColdBuild|CheckCold' -benchtime 1x -count "$cold" .
@@ -68,6 +69,7 @@ END {
   target("serve: chapter saved -> shown in the browser", median("BenchmarkServeChapter", "ns/op") / 1e6, 150)
   target("serve: example saved -> yaegi preview shown", median("BenchmarkServeExamplePreview", "ns/op") / 1e6, 100)
   target("serve: example saved -> verified output shown", median("BenchmarkServeExampleVerified", "ns/op") / 1e6, 600)
+  target("diff: 20,000-line output / 2,000-line one (10 = linear; ratio)", median("BenchmarkUnified", "x-2k"), 20)
   print ""
   print "ratios, measured in the same run:"
   ratio("runner: compiled (binary cached) / yaegi", median("BenchmarkRunGo", "ns/op"), median("BenchmarkRunYaegi", "ns/op"))

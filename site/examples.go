@@ -156,7 +156,7 @@ func Verify(book *Book, results *Results) error {
 		goldenDone[key] = true
 		e := u.Example
 		if !e.HasGolden {
-			errs.addf(u.File, u.Line, "example %q has no golden file %s (run \"signalwire check -update\" to create it)", name, e.GoldenFile)
+			errs.addf(u.File, u.Line, "example %q has no golden file %s (run \"go run . check -update\": it creates it and rebuilds the site)", name, e.GoldenFile)
 			continue
 		}
 		got, want := GoldenOutput(res), string(e.Golden)
@@ -164,7 +164,7 @@ func Verify(book *Book, results *Results) error {
 			got, want = SortLines(got), SortLines(want)
 		}
 		if got != want {
-			errs.addf(u.File, u.Line, "example %q: output differs from %s (if the new output is right, run \"signalwire check -update\"):\n%s",
+			errs.addf(u.File, u.Line, "example %q: output differs from %s (if the new output is right, run \"go run . check -update\"):\n%s",
 				name, e.GoldenFile, strings.TrimSuffix(diff.Unified(e.GoldenFile, "output of "+e.File, want, got), "\n"))
 		}
 	}

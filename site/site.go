@@ -72,7 +72,7 @@
 // A golden file holds the combined stdout and stderr of the compiled program,
 // exactly, or for an example that must not compile, the compiler's
 // messages, one "main.go:LINE:COL: message" line each (see [GoldenOutput]).
-// The check command writes them ("signalwire check -update").
+// The check command writes them ("go run . check -update").
 //
 // # Stages
 //

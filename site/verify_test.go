@@ -1,10 +1,8 @@
 package site
 
 import (
-	"bytes"
 	"context"
 	"errors"
-	"regexp"
 	"testing"
 	"testing/fstest"
 
@@ -76,34 +74,6 @@ func TestRunCancelled(t *testing.T) {
 	cancel()
 	if _, err := s.Run(ctx, book); !errors.Is(err, context.Canceled) {
 		t.Errorf("Run with a cancelled context: %v, want context.Canceled", err)
-	}
-}
-
-func TestProgress(t *testing.T) {
-	var buf bytes.Buffer
-	p := newProgress(&buf, 2)
-	p.begin("a")
-	p.end("a", &runner.Result{})
-	p.finish()
-	if buf.Len() != 0 {
-		t.Errorf("progress written to a non-terminal: %q", buf.String())
-	}
-
-	p = startProgress(&buf, 3)
-	p.begin("a")
-	p.begin("b")
-	p.end("a", &runner.Result{Cached: true})
-	p.end("b", &runner.Result{})
-	p.finish()
-	out := buf.String()
-	for _, re := range []string{
-		`\r\x1b\[Kexamples: 1/3 \(1 cached\)`,
-		`\r\x1b\[Kexamples: 2/3 \(1 cached\)`,
-		`\r\x1b\[Kexamples: 2 run \(1 cached\) in \d+\.\ds; slowest b \(\d+\.\ds\)\n$`,
-	} {
-		if !regexp.MustCompile(re).MatchString(out) {
-			t.Errorf("progress output %q does not match %s", out, re)
-		}
 	}
 }
 
