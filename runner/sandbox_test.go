@@ -67,7 +67,7 @@ func TestSandboxEscapesSeeNothing(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if res.Err != nil || res.Stdout() != "mine <nil>\n" {
+		if res.Err != nil || res.Stdout() != "tried the binary\nmine <nil>\n" {
 			t.Fatalf("got %q, err %v; want only the example's own file", res.Combined(), res.Err)
 		}
 		if res.Isolation != IsolationSandbox {
