@@ -1,6 +1,7 @@
 package harness
 
 import (
+	"debug/elf"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -42,17 +43,38 @@ func (f *Fence) enterAndExec() error {
 	} else if err := noNewPrivs(); err != nil {
 		return err
 	}
-	err := syscall.Exec(f.Exe, os.Args, os.Environ())
-	if err == syscall.ENOMEM || err == syscall.E2BIG {
-		// The kernel refused to map the program's package-level data
-		// under RLIMIT_DATA.
-		w, werr := OpenFrames(os.Getenv(FramesEnv))
-		if werr == nil {
-			h := &harness{w: w}
-			h.finish(Report{Outcome: OutcomeMemory, Message: fmt.Sprintf("the program's package-level variables do not fit in the memory limit (%d MiB): %v", f.Data>>20, err)}, ExitLimit)
+	// The kernel maps the program's package-level variables when it
+	// executes it, past the point where execve can still fail: over
+	// RLIMIT_DATA the new program would die of a signal without a word.
+	// Say it here instead.
+	if need, err := writableData(f.Exe); err != nil {
+		return err
+	} else if f.Data > 0 && need > uint64(f.Data) {
+		w, err := OpenFrames(os.Getenv(FramesEnv))
+		if err != nil {
+			return err
+		}
+		h := &harness{w: w}
+		h.finish(Report{Outcome: OutcomeMemory, Message: fmt.Sprintf("the program's package-level variables need %d MiB, more than the hard memory limit of %d MiB", need>>20, f.Data>>20)}, ExitLimit)
+	}
+	return fmt.Errorf("exec %s: %w", f.Exe, syscall.Exec(f.Exe, os.Args, os.Environ()))
+}
+
+// writableData is the memory the program's writable segments (its data
+// and bss, package-level variables) take when it is loaded.
+func writableData(exe string) (uint64, error) {
+	f, err := elf.Open(exe)
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	var n uint64
+	for _, p := range f.Progs {
+		if p.Type == elf.PT_LOAD && p.Flags&elf.PF_W != 0 {
+			n += p.Memsz
 		}
 	}
-	return fmt.Errorf("exec %s: %w", f.Exe, err)
+	return n, nil
 }
 
 // Enter builds the sandbox from inside the new namespaces: a private root
