@@ -2,7 +2,7 @@ package runner
 
 import (
 	"bytes"
-	"go/ast"
+	"go/build/constraint"
 	"go/doc"
 	"go/format"
 	"go/parser"
@@ -33,16 +33,16 @@ var stdExamplePackages = []string{
 // documentation was produced under go test, in another package and
 // directory, with another time zone.
 var stdExampleMisses = map[string]string{
-	"context.ExampleAfterFunc_connection":     "it waits on a real TCP connection, which the virtual clock cannot wait for (reported at the line, with the advice to use the real clock)",
-	"encoding/json.Example_customMarshalJSON": "//go:build goexperiment.jsonv2: go build excludes the file, and the runner says so",
-	"encoding/json.Example_textMarshalJSON":   "//go:build goexperiment.jsonv2: go build excludes the file, and the runner says so",
-	"strings.ExampleClone":                    "it imports unsafe, which examples may not",
-	"errors.ExampleAsType_custom_match":       "%T names the type main.MyAsError in a program, errors_test.MyAsError in the test",
-	"errors.ExampleAs_custom_match":           "%T names the type main.MyAsError in a program, errors_test.MyAsError in the test",
-	"sync.ExampleOnceValues":                  "it reads example_test.go from the package's directory; a program runs in an empty directory",
-	"time.ExampleDate":                        "time's tests force time.Local to US Pacific; a program runs with TZ=UTC",
-	"time.ExampleParse":                       "time's tests force time.Local to US Pacific; a program runs with TZ=UTC",
-	"time.ExampleTime_Format":                 "time's tests force time.Local to US Pacific; a program runs with TZ=UTC",
+	"context.ExampleAfterFunc_connection":                                      "it waits on a real TCP connection, which the virtual clock cannot wait for (reported at the line, with the advice to use the real clock)",
+	"encoding/json.Example_customMarshalJSON (//go:build goexperiment.jsonv2)": "go build excludes the file, and the runner says so",
+	"encoding/json.Example_textMarshalJSON (//go:build goexperiment.jsonv2)":   "go build excludes the file, and the runner says so",
+	"strings.ExampleClone":              "it imports unsafe, which examples may not",
+	"errors.ExampleAsType_custom_match": "%T names the type main.MyAsError in a program, errors_test.MyAsError in the test",
+	"errors.ExampleAs_custom_match":     "%T names the type main.MyAsError in a program, errors_test.MyAsError in the test",
+	"sync.ExampleOnceValues":            "it reads example_test.go from the package's directory; a program runs in an empty directory",
+	"time.ExampleDate":                  "time's tests force time.Local to US Pacific; a program runs with TZ=UTC",
+	"time.ExampleParse":                 "time's tests force time.Local to US Pacific; a program runs with TZ=UTC",
+	"time.ExampleTime_Format":           "time's tests force time.Local to US Pacific; a program runs with TZ=UTC",
 }
 
 // stdExample is one documented example as a program.
@@ -65,20 +65,24 @@ func stdExamples(t *testing.T) (examples []stdExample, noPlay []string) {
 			t.Fatal(err)
 		}
 		fset := token.NewFileSet()
-		byPkg := map[string][]*ast.File{}
-		for _, name := range files {
-			f, err := parser.ParseFile(fset, name, nil, parser.ParseComments)
+		for _, file := range files {
+			f, err := parser.ParseFile(fset, file, nil, parser.ParseComments)
 			if err != nil {
 				t.Fatal(err)
 			}
-			byPkg[f.Name.Name] = append(byPkg[f.Name.Name], f)
-		}
-		for _, fs := range byPkg {
-			for _, ex := range doc.Examples(fs...) {
+			// Files of a package may hold two versions of an example
+			// under exclusive build constraints.
+			suffix := ""
+			for _, cg := range f.Comments {
+				if cg.Pos() < f.Package && constraint.IsGoBuild(cg.List[0].Text) {
+					suffix = " (" + cg.List[0].Text + ")"
+				}
+			}
+			for _, ex := range doc.Examples(f) {
 				if ex.Output == "" && !ex.EmptyOutput {
 					continue
 				}
-				name := pkg + ".Example" + ex.Name
+				name := pkg + ".Example" + ex.Name + suffix
 				if ex.Play == nil {
 					noPlay = append(noPlay, name)
 					continue
