@@ -31,55 +31,38 @@ const (
 // mode, as where the kernel offers no sandbox.
 const SandboxEnv = "SIGNALWIRE_SANDBOX"
 
-// sandboxState is what a Runner found out about the machine's sandbox, once.
-type sandboxState struct {
+// machine is what the runner found out about this machine's sandbox, once
+// per process.
+var machine struct {
 	once sync.Once
 	mode Isolation
 	abi  int // Landlock ABI
 }
 
-var (
-	statesMu sync.Mutex
-	states   = map[*Runner]*sandboxState{}
-
-	warnOnce sync.Once
-)
-
 // Isolation returns the isolation the runner's runs get on this machine.
-// The first call tries the sandbox; where it cannot be built, it says so
-// once on stderr and the runner falls back to allowlist-only mode.
+// The first call in a process builds the sandbox once in a child; where it
+// cannot be built, it says so once on stderr, and runs fall back to
+// allowlist-only mode. NoSandbox, or SIGNALWIRE_SANDBOX=off in the
+// environment, asks for that mode.
 func (r *Runner) Isolation(ctx context.Context) Isolation {
-	st := r.sandbox()
-	st.once.Do(func() {
-		if r.NoSandbox || os.Getenv(SandboxEnv) == "off" {
-			st.mode = IsolationAllowlist
+	if r.NoSandbox || os.Getenv(SandboxEnv) == "off" {
+		return IsolationAllowlist
+	}
+	machine.once.Do(func() {
+		machine.abi = harness.LandlockABI()
+		// The answer is for the whole process: a caller's cancelled
+		// context must not decide it.
+		if err := probeSandbox(context.WithoutCancel(ctx), machine.abi); err != nil {
+			machine.mode = IsolationAllowlist
+			fmt.Fprintf(os.Stderr, "signalwire: no OS sandbox on this machine (%v); examples run with the import allowlist as their only fence\n", err)
 			return
 		}
-		st.abi = harness.LandlockABI()
-		if err := probeSandbox(ctx, st.abi); err != nil {
-			st.mode = IsolationAllowlist
-			warnOnce.Do(func() {
-				fmt.Fprintf(os.Stderr, "signalwire: no OS sandbox on this machine (%v); examples run with the import allowlist as their only fence\n", err)
-			})
-			return
-		}
-		st.mode = IsolationNamespaces
-		if st.abi > 0 {
-			st.mode = IsolationSandbox
+		machine.mode = IsolationNamespaces
+		if machine.abi > 0 {
+			machine.mode = IsolationSandbox
 		}
 	})
-	return st.mode
-}
-
-func (r *Runner) sandbox() *sandboxState {
-	statesMu.Lock()
-	defer statesMu.Unlock()
-	st := states[r]
-	if st == nil {
-		st = &sandboxState{}
-		states[r] = st
-	}
-	return st
+	return machine.mode
 }
 
 // fence returns the fence of a run of exe under o, nil in allowlist mode.
@@ -91,7 +74,7 @@ func (r *Runner) fence(ctx context.Context, exe string, o Options, reexec bool) 
 		Exe:      exe,
 		Data:     hardMemory(o.MemoryLimit),
 		FileSize: runFileLimit,
-		Landlock: r.sandbox().abi,
+		Landlock: machine.abi,
 		Reexec:   reexec,
 	}
 }
