@@ -54,8 +54,9 @@ type stdExample struct {
 }
 
 // stdExamples reads the examples with an output comment of the packages
-// from GOROOT; the ones go/doc cannot turn into a program (they use the
-// package's internals) come back in noPlay.
+// from GOROOT; the ones go/doc cannot turn into a program (they use
+// declarations of other test files, such as context's shortDuration) come
+// back in noPlay.
 func stdExamples(t *testing.T) (examples []stdExample, noPlay []string) {
 	t.Helper()
 	for _, pkg := range stdExamplePackages {
@@ -173,9 +174,9 @@ func TestStdExamples(t *testing.T) {
 		}
 	}
 	for _, name := range noPlay {
-		t.Logf("%s: go/doc cannot make a program of it (it uses its package's internals)", name)
+		t.Logf("%s: go/doc cannot make a program of it: it uses declarations of other test files", name)
 	}
-	t.Logf("%d of %d documented examples exact (%d more use their package's internals), in %s",
+	t.Logf("%d of %d documented examples exact (%d more use declarations of other test files), in %s",
 		exact, len(examples)+len(noPlay), len(noPlay), time.Since(began).Round(time.Second))
 }
 
