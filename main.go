@@ -38,6 +38,7 @@ import (
 	"time"
 
 	"signalwire/check"
+	"signalwire/preview"
 	"signalwire/runner"
 	"signalwire/site"
 )
@@ -310,7 +311,7 @@ func serve(ctx context.Context, e *env, addr string, open bool) error {
 		fmt.Fprintf(e.Stderr, "signalwire serve: listening on every interface (%s): other machines can read the preview\n", ln.Addr())
 	}
 	fmt.Fprintf(e.Stdout, "serving the book at %s (Ctrl-C to stop)\n", page)
-	srv := &site.Server{Site: &site.Site{Runner: &runner.Runner{}}, Dir: ".", Log: e.Stderr}
+	srv := &preview.Server{Site: &site.Site{Runner: &runner.Runner{}}, Dir: ".", Log: e.Stderr}
 	if st, err := os.Stat(filepath.Join("site", "templates")); err == nil && st.IsDir() {
 		// This repository holds the tool too: preview its templates and
 		// assets as they are on disk.

@@ -58,6 +58,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"signalwire/diagram"
 	"signalwire/internal/diff"
 	"signalwire/internal/linkcheck"
 	"signalwire/runner"
@@ -221,7 +222,7 @@ func stability(book *site.Book, a, b *site.Results) []error {
 		if u.Directive.Unordered {
 			oa, ob = site.SortLines(oa), site.SortLines(ob)
 		}
-		if oa == ob && !u.Directive.HideDiagram && site.DiagramShown(ra.Trace) {
+		if oa == ob && !u.Directive.HideDiagram && diagram.Shown(ra.Trace) {
 			// The page draws the trace: it must be as stable as the output.
 			ta, tb := traceText(ra.Trace), traceText(rb.Trace)
 			if ta != tb {

@@ -15,12 +15,12 @@ trap 'rm -f "$out"' EXIT
 step() { echo "# $1" >&2; shift; "$@" >>"$out" 2>&1 || { echo "failed: $*" >&2; tail -20 "$out" >&2; exit 1; }; }
 step "runner ($count runs)" go test -run '^$' -bench . -benchtime 10x -count "$count" ./runner/
 step "diff ($count runs)" go test -run '^$' -bench . -benchtime 5x -count "$count" ./internal/diff/
-step "site ($count runs)" go test -run '^$' -bench . -skip '^BenchmarkServe' -count "$count" ./site/
+step "site and diagram ($count runs)" go test -run '^$' -bench . -count "$count" ./site/ ./diagram/
 step "the book, warm ($count runs)" go test -run '^$' -bench 'BookRender|BookWarmBuild|CheckWarm' -benchtime 10x -count "$count" .
 step "the book, cold cache ($cold runs)" go test -run '^$' -bench 'BookColdBuild|CheckCold' -benchtime 1x -count "$cold" .
 # The live preview: ten edits a run, each timed from the save to Chromium
 # showing it; ns/op is their median.
-step "live preview ($count runs)" go test -run '^$' -bench '^BenchmarkServe' -benchtime 10x -count "$count" ./site/
+step "live preview ($count runs)" go test -run '^$' -bench '^BenchmarkServe' -benchtime 10x -count "$count" ./preview/
 
 awk '
 /^Benchmark/ {

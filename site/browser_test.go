@@ -3,6 +3,7 @@ package site
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -124,6 +125,46 @@ func TestBrowser(t *testing.T) {
 		}
 		if got := eval(t, `document.querySelector("button.copy").textContent`); got != "Copied" {
 			t.Errorf("button says %q after copying", got)
+		}
+	})
+
+	// A chapter without ## headings has no outline; its text takes the
+	// column every chapter's takes, on a desktop and on a phone, and its
+	// code is as wide as its text. With SIGNALWIRE_SCREENSHOTS=DIR the
+	// pages are saved there, to look at.
+	t.Run("no outline", func(t *testing.T) {
+		const mainBox = `(r => Math.round(r.left) + " " + Math.round(r.width))(document.querySelector("main").getBoundingClientRect())`
+		for _, vp := range []struct {
+			name          string
+			width, height int64
+			mobile        bool
+		}{{"desktop", 1200, 800, false}, {"phone", 360, 740, true}} {
+			t.Run(vp.name, func(t *testing.T) {
+				do(t, browser.Viewport(vp.width, vp.height, "light", vp.mobile), chromedp.Navigate(page("basics.html")))
+				want := eval(t, mainBox)
+				do(t, chromedp.Navigate(page("aside.html")))
+				if got := eval(t, `String(document.getElementById("outline") === null)`); got != "true" {
+					t.Fatal("aside.html has an outline; the test needs a chapter without one")
+				}
+				if got := eval(t, mainBox); got != want {
+					t.Errorf("main of aside.html at (left width) %s, want %s as on basics.html", got, want)
+				}
+				if got := eval(t, `String(document.querySelector("pre.chroma").getBoundingClientRect().width >= document.querySelector("article").getBoundingClientRect().width - 1)`); got != "true" {
+					t.Errorf("the code block is narrower than the text")
+				}
+				if got := eval(t, `(e => e.scrollWidth + " " + e.clientWidth)(document.documentElement)`); strings.Fields(got)[0] != strings.Fields(got)[1] {
+					t.Errorf("page (scroll width, window width) %s: it scrolls sideways", got)
+				}
+				if dir := os.Getenv("SIGNALWIRE_SCREENSHOTS"); dir != "" {
+					png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+					if err != nil {
+						t.Fatal(err)
+					}
+					if err := os.WriteFile(filepath.Join(dir, "aside-"+vp.name+".png"), png, 0o666); err != nil {
+						t.Fatal(err)
+					}
+				}
+			})
 		}
 	})
 

@@ -6,7 +6,6 @@ import (
 	"io/fs"
 	"maps"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -14,21 +13,12 @@ import (
 	"testing/fstest"
 
 	"signalwire/internal/linkcheck"
+	"signalwire/internal/runnertest"
 	"signalwire/runner"
 )
 
-// testRunner returns a runner whose cache outlives the test process, so
-// that only the first run of the tests on a machine compiles the examples.
-func testRunner(t *testing.T) *runner.Runner {
-	t.Helper()
-	if _, err := exec.LookPath("go"); err != nil {
-		t.Skip("no go command to run examples with")
-	}
-	if testing.Short() {
-		t.Skip("runs examples; skipped in -short mode")
-	}
-	return &runner.Runner{CacheDir: filepath.Join(os.TempDir(), "signalwire-site-test")}
-}
+// testRunner returns a runner whose cache outlives the test process.
+func testRunner(t *testing.T) *runner.Runner { return runnertest.New(t) }
 
 // TestBuild builds the book in testdata/book, running its examples for
 // real, and checks the site a reader gets. With -update it first rewrites
@@ -300,5 +290,40 @@ func TestWriteRefusesNonSite(t *testing.T) {
 	}
 	if err := Write(filepath.Join(dir, "notes.txt"), nil); err == nil || errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("writing over a file: got %v", err)
+	}
+}
+
+// TestWriteRemovesStale: the temporary directories of a write that was
+// killed are removed by the next one, and nothing else is.
+func TestWriteRemovesStale(t *testing.T) {
+	parent := t.TempDir()
+	dir := filepath.Join(parent, "public")
+	stale := []string{".public.new-123456", ".public.old-987"}
+	kept := []string{".public.new-", ".public.new-12x", ".other.new-1", "public.new-1", ".public.keep", ".publicx.old-1"}
+	for _, name := range append(slices.Clone(stale), kept...) {
+		if err := os.MkdirAll(filepath.Join(parent, name, "assets"), 0o777); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// A file of the pattern is not a directory Write made.
+	if err := os.WriteFile(filepath.Join(parent, ".public.new-5"), []byte("mine"), 0o666); err != nil {
+		t.Fatal(err)
+	}
+	kept = append(kept, ".public.new-5")
+	if err := Write(dir, map[string][]byte{"index.html": []byte("x")}); err != nil {
+		t.Fatal(err)
+	}
+	entries, err := os.ReadDir(parent)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, e := range entries {
+		got = append(got, e.Name())
+	}
+	want := append(slices.Clone(kept), "public")
+	slices.Sort(want)
+	if !slices.Equal(got, want) {
+		t.Errorf("left %q, want %q", got, want)
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/parser"
@@ -37,7 +38,9 @@ type Chapter struct {
 
 	src      []byte // the file, front matter blanked out
 	doc      ast.Node
-	headings []heading // h2 and h3, for the outline
+	headings []heading       // h2 and h3, for the outline
+	anchors  map[string]bool // the ids of headings and raw HTML, for links
+	links    []linkRef       // the links, until resolveLinks checks them
 }
 
 // Page returns the name of the chapter's page in the site: "values.html".
@@ -156,12 +159,23 @@ func (s *Site) Load(fsys fs.FS) (*Book, error) {
 	book := &Book{Files: map[string][]byte{}}
 	book.Examples = loadExamples(fsys, &errs)
 
-	err := fs.WalkDir(fsys, "content", func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
+	err := fs.WalkDir(fsys, "content", func(p string, d fs.DirEntry, walkErr error) error {
+		if walkErr != nil {
+			return walkErr
 		}
 		if d.IsDir() {
 			return nil
+		}
+		if d.Type()&fs.ModeSymlink != 0 {
+			_, info, err := resolveLink(fsys, p)
+			switch {
+			case err != nil:
+				errs.addf(p, 0, "%v", unwrapPath(err))
+				return nil
+			case info.IsDir():
+				errs.addf(p, 0, "a symbolic link to a directory: chapters and their files are not looked for in it")
+				return nil
+			}
 		}
 		rel := strings.TrimPrefix(p, "content/")
 		if strings.HasSuffix(p, ".md") {
@@ -169,9 +183,15 @@ func (s *Site) Load(fsys fs.FS) (*Book, error) {
 				errs.addf(p, 0, "not a chapter: chapters are content/NN-slug.md (01-introduction.md)")
 				return nil
 			}
-			src, err := fs.ReadFile(fsys, p)
+			src, err := readBookFile(fsys, p)
 			if err != nil {
-				return err
+				errs.addf(p, 0, "%v", unwrapPath(err))
+				return nil
+			}
+			src = bytes.TrimPrefix(src, utf8BOM)
+			if err := checkText(p, src); err != nil {
+				errs.add(err)
+				return nil
 			}
 			m := chapterRE.FindStringSubmatch(rel)
 			n, _ := strconv.Atoi(m[1])
@@ -181,9 +201,10 @@ func (s *Site) Load(fsys fs.FS) (*Book, error) {
 		if strings.HasPrefix(d.Name(), ".") {
 			return nil
 		}
-		b, err := fs.ReadFile(fsys, p)
+		b, err := readBookFile(fsys, p)
 		if err != nil {
-			return err
+			errs.addf(p, 0, "%v", unwrapPath(err))
+			return nil
 		}
 		book.Files[rel] = b
 		return nil
@@ -229,6 +250,7 @@ func (s *Site) Load(fsys fs.FS) (*Book, error) {
 	for _, c := range book.Chapters {
 		parseChapter(md.Parser(), book, names, c, &errs)
 	}
+	resolveLinks(book, &errs)
 	if err := errs.err(); err != nil {
 		return nil, err
 	}
@@ -247,7 +269,19 @@ func loadExamples(fsys fs.FS, errs *errorList) []*Example {
 	var examples []*Example
 	for _, d := range entries {
 		dir := path.Join("examples", d.Name())
-		if !d.IsDir() || strings.HasPrefix(d.Name(), ".") {
+		if strings.HasPrefix(d.Name(), ".") {
+			continue
+		}
+		if d.Type()&fs.ModeSymlink != 0 {
+			_, info, lerr := resolveLink(fsys, dir)
+			if lerr != nil {
+				errs.addf(dir, 0, "%v", unwrapPath(lerr))
+				continue
+			}
+			if !info.IsDir() {
+				continue
+			}
+		} else if !d.IsDir() {
 			continue
 		}
 		if !nameRE.MatchString(d.Name()) {
@@ -255,22 +289,60 @@ func loadExamples(fsys fs.FS, errs *errorList) []*Example {
 			continue
 		}
 		e := &Example{Name: d.Name(), File: dir + "/main.go", GoldenFile: dir + "/output.txt"}
-		e.Source, err = fs.ReadFile(fsys, e.File)
-		if err != nil {
+		e.Source, err = readBookFile(fsys, e.File)
+		if errors.Is(err, fs.ErrNotExist) {
 			errs.addf(dir, 0, "no main.go: an example is examples/NAME/main.go")
 			continue
 		}
-		if formatted, err := format.Source(e.Source); err == nil && !bytes.Equal(formatted, e.Source) {
+		if err != nil {
+			errs.addf(e.File, 0, "%v", unwrapPath(err))
+			continue
+		}
+		if formatted, ferr := format.Source(e.Source); ferr == nil && !bytes.Equal(formatted, e.Source) {
 			errs.addf(e.File, firstDifference(e.Source, formatted), "not gofmt-formatted (run gofmt -w %s)", e.File)
 		}
-		e.Golden, err = fs.ReadFile(fsys, e.GoldenFile)
+		e.Golden, err = readBookFile(fsys, e.GoldenFile)
 		e.HasGolden = err == nil
 		if err != nil && !errors.Is(err, fs.ErrNotExist) {
-			errs.addf(e.GoldenFile, 0, "%v", err)
+			errs.addf(e.GoldenFile, 0, "%v", unwrapPath(err))
 		}
 		examples = append(examples, e)
 	}
 	return examples // ReadDir sorts by name
+}
+
+// unwrapPath drops the file name from an *fs.PathError, which an *Error
+// names already.
+func unwrapPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return fmt.Errorf("%s: %w", pe.Op, pe.Err)
+	}
+	return err
+}
+
+// utf8BOM is the byte order mark some editors put at the start of a UTF-8
+// file. A chapter may start with it; it is dropped.
+var utf8BOM = []byte("\ufeff")
+
+// checkText reports the first line of a chapter that is not UTF-8 text: a
+// byte that is not UTF-8, or a NUL, which no editor shows and no page
+// should hold.
+func checkText(file string, src []byte) *Error {
+	line := 1
+	for i := 0; i < len(src); {
+		r, size := utf8.DecodeRune(src[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			return errorf(file, line, "invalid UTF-8 (byte %#02x): a chapter must be UTF-8 text", src[i])
+		case r == 0:
+			return errorf(file, line, "NUL byte: a chapter must be UTF-8 text")
+		case r == '\n':
+			line++
+		}
+		i += size
+	}
+	return nil
 }
 
 // firstDifference returns the first line where a and b differ.
@@ -293,6 +365,7 @@ func parseChapter(p parser.Parser, book *Book, names []string, c *Chapter, errs 
 		return
 	}
 	c.src = body
+	c.anchors = map[string]bool{}
 	lines := newLineIndex(body)
 	ids := parser.NewContext()
 	for _, id := range reservedIDs {
@@ -303,6 +376,7 @@ func parseChapter(p parser.Parser, book *Book, names []string, c *Chapter, errs 
 		if !entering {
 			return ast.WalkContinue, nil
 		}
+		scanHTML(c, n, body, lines)
 		switch n := n.(type) {
 		case *exampleNode:
 			line := lines.line(n.offset)
@@ -330,40 +404,27 @@ func parseChapter(p parser.Parser, book *Book, names []string, c *Chapter, errs 
 			n.use = u
 			c.Uses = append(c.Uses, u)
 		case *ast.Heading:
+			if id, ok := n.AttributeString("id"); ok {
+				if b, ok := id.([]byte); ok {
+					c.anchors[string(b)] = true
+				}
+			}
 			if n.Level == 2 || n.Level == 3 {
 				id, _ := n.AttributeString("id")
 				idb, _ := id.([]byte)
 				c.headings = append(c.headings, heading{n.Level, string(idb), plainText(n, body)})
 			}
 		case *ast.Link:
-			dest, err := linkTarget(book, string(n.Destination))
-			if err != nil {
-				errs.addf(c.File, lines.line(nodeOffset(n)), "link %s: %v", n.Destination, err)
+			c.links = append(c.links, linkRef{line: lines.line(nodeOffset(n)), node: n, dest: string(n.Destination)})
+		case *ast.Image:
+			c.links = append(c.links, linkRef{line: lines.line(nodeOffset(n)), node: n, dest: string(n.Destination), image: true})
+		case *ast.AutoLink:
+			if n.AutoLinkType == ast.AutoLinkURL {
+				c.links = append(c.links, linkRef{line: lines.line(nodeOffset(n)), node: n, dest: string(n.URL(body)), auto: true})
 			}
-			n.Destination = []byte(dest)
 		}
 		return ast.WalkContinue, nil
 	})
-}
-
-// linkTarget maps a link written for the sources (04-values.md,
-// ../examples/timeout/main.go) to the page or file of the site.
-func linkTarget(book *Book, dest string) (string, error) {
-	if m := chapterLinkRE.FindStringSubmatch(dest); m != nil {
-		for _, c := range book.Chapters {
-			if c.File == "content/"+m[1] {
-				return c.Page() + m[2], nil
-			}
-		}
-		return dest, fmt.Errorf("no such chapter")
-	}
-	if m := exampleLinkRE.FindStringSubmatch(dest); m != nil {
-		if book.Example(m[1]) == nil {
-			return dest, fmt.Errorf("no such example")
-		}
-		return "examples/" + m[1] + "/main.go", nil
-	}
-	return dest, nil
 }
 
 // parseFrontMatter decodes the front matter at the top of a chapter into
@@ -430,7 +491,11 @@ func parseFrontMatter(file string, src []byte, meta any) ([]byte, error) {
 		}
 	}
 	var body strings.Builder
-	body.WriteString(strings.Repeat("\n", end+1))
+	for _, l := range lines[:end+1] {
+		if strings.HasSuffix(l, "\n") {
+			body.WriteByte('\n') // a blank line for each line of front matter
+		}
+	}
 	for _, l := range lines[end+1:] {
 		body.WriteString(l)
 	}

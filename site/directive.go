@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
@@ -37,7 +38,7 @@ type Directive struct {
 
 // The regular expressions of the grammar documented at ParseDirective.
 var (
-	directiveRE = regexp.MustCompile(`^\.([a-z][a-z-]*)(?:\s|$)`)
+	directiveRE = regexp.MustCompile(`^\.([a-z][a-z-]*)(?:[\s\v\p{Z}\x{85}]|$)`)
 	nameRE      = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]*$`)
 	addressRE   = regexp.MustCompile(`^/((?:[^/\\]|\\.)+)/(?:,/((?:[^/\\]|\\.)+)/)?(?:\s|$)`)
 	optionRE    = regexp.MustCompile(`^([a-z][a-z-]*)(?:=("(?:[^"\\]|\\.)*"|[^\s"]*))?(?:\s|$)`)
@@ -113,6 +114,14 @@ func isDirective(line []byte) bool {
 // A line at column 0 that starts with a dotted word within two typos of
 // .example (.exmaple) is taken as a misspelt directive and reported, not
 // printed as prose.
+//
+// The fields of a directive are separated by spaces and tabs only. Any
+// other white space in the line, such as a no-break space (U+00A0), a
+// vertical tab or a form feed, is an error naming it and its column, even
+// at the end of the line or inside a quoted value: it looks like a space
+// in an editor but is not one, so the line would not mean what it shows.
+// A dotted word followed by such a character is still taken as a
+// directive, so that it is reported rather than printed as prose.
 func ParseDirective(line string) (*Directive, error) {
 	m := directiveRE.FindStringSubmatch(line)
 	if m == nil {
@@ -120,6 +129,9 @@ func ParseDirective(line string) (*Directive, error) {
 	}
 	if m[1] != directiveName {
 		return nil, fmt.Errorf("unknown directive .%s (did you mean .%s?)", m[1], directiveName)
+	}
+	if err := checkSpaces(line); err != nil {
+		return nil, fmt.Errorf(".%s: %v", directiveName, err)
 	}
 	rest := strings.TrimLeft(line[len(m[0]):], " \t")
 	name := rest
@@ -185,6 +197,44 @@ func ParseDirective(line string) (*Directive, error) {
 		return fail("panic already means exit status 2; drop exit=%d", d.Exit)
 	}
 	return d, nil
+}
+
+// spaceNames name the white space characters met most often where a
+// space was meant.
+var spaceNames = map[rune]string{
+	'\v':   "a vertical tab",
+	'\f':   "a form feed",
+	'\r':   "a carriage return",
+	'\n':   "a newline",
+	0x85:   "a next-line character",
+	0xa0:   "a no-break space",
+	0x2007: "a figure space",
+	0x202f: "a narrow no-break space",
+	0x3000: "an ideographic space",
+	0x2028: "a line separator",
+	0x2029: "a paragraph separator",
+	0x1680: "an ogham space mark",
+	0x205f: "a medium mathematical space",
+	0x200a: "a hair space",
+	0x2009: "a thin space",
+}
+
+// checkSpaces reports the first white space character of line that is not
+// a space or a tab.
+func checkSpaces(line string) error {
+	col := 0
+	for _, r := range line {
+		col++
+		if r == ' ' || r == '\t' || !unicode.IsSpace(r) {
+			continue
+		}
+		name := spaceNames[r]
+		if name == "" {
+			name = "a space character"
+		}
+		return fmt.Errorf("column %d: %s (%U) where only spaces and tabs may separate fields", col, name, r)
+	}
+	return nil
 }
 
 // options are the keys setOption knows, for suggestions.

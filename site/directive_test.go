@@ -67,6 +67,14 @@ func TestParseDirectiveErrors(t *testing.T) {
 		{`.example a divergence="open`, `.example a: bad option "divergence=\"open" (want output=hide, exit=N, panic, leaks=N, compile-error, unordered, realtime, vet=NAME, divergence="REASON" or diagram=hide)`},
 		{".example a fast", `.example a: unknown option "fast" (want output=hide, exit=N, panic, leaks=N, compile-error, unordered, realtime, vet=NAME, divergence="REASON" or diagram=hide)`},
 		{".example a compile-error leaks=1", ".example a: compile-error cannot be combined with panic, exit, leaks or realtime: the program never runs"},
+		// White space other than spaces and tabs, which an editor shows as
+		// a space, is named with its column, wherever it is.
+		{".example hello \u00a0", ".example: column 16: a no-break space (U+00A0) where only spaces and tabs may separate fields"},
+		{".example hello \v", ".example: column 16: a vertical tab (U+000B) where only spaces and tabs may separate fields"},
+		{".example hello \f", ".example: column 16: a form feed (U+000C) where only spaces and tabs may separate fields"},
+		{".example\u00a0hello", ".example: column 9: a no-break space (U+00A0) where only spaces and tabs may separate fields"},
+		{".example h\u00e9 \u2003panic", ".example: column 13: a space character (U+2003) where only spaces and tabs may separate fields"},
+		{`.example a divergence="x` + "\u00a0" + `y"`, ".example: column 25: a no-break space (U+00A0) where only spaces and tabs may separate fields"},
 	} {
 		t.Run(tc.line, func(t *testing.T) {
 			_, err := ParseDirective(tc.line)
@@ -130,7 +138,7 @@ func main() {
 // directives: at column 0 of a top-level line, interrupting a paragraph,
 // and never inside code.
 func TestDirectiveParser(t *testing.T) {
-	src := []byte("Prose.\n.example a\n\n```\n.example b\n```\n\n    .example c\n\n.example d panic\nMore prose.\n\n.NET is not one.\n")
+	src := []byte("Prose.\n.example a\n\n```\n.example b\n```\n\n    .example c\n\n.example d panic\nMore prose.\n\n.NET is not one.\n\n.example\u00a0e\n")
 	doc := (&Site{}).markdown().Parser().Parse(text.NewReader(src))
 	var got []string
 	ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
@@ -139,7 +147,7 @@ func TestDirectiveParser(t *testing.T) {
 		}
 		return ast.WalkContinue, nil
 	})
-	want := []string{".example a", ".example d panic"}
+	want := []string{".example a", ".example d panic", ".example\u00a0e"}
 	if !slices.Equal(got, want) {
 		t.Errorf("directives %q, want %q", got, want)
 	}

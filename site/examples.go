@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync"
 
+	"golang.org/x/sync/errgroup"
+
 	"signalwire/internal/diff"
 	"signalwire/runner"
 )
@@ -27,7 +29,7 @@ type runKey struct {
 
 func keyOf(u *Use) runKey { return runKey{u.Example.Name, u.Directive.Realtime} }
 
-// options are the runner options of the use's run. Both engines run, so
+// runOptions returns the runner options of the use's run. Both engines run, so
 // that an interpreter divergence is seen; the compiled result is the truth.
 func runOptions(u *Use, limits runner.Options) runner.Options {
 	o := limits
@@ -73,48 +75,34 @@ func (s *Site) RunWith(ctx context.Context, book *Book, limits runner.Options) (
 	if workers <= 0 {
 		workers = runtime.NumCPU()
 	}
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
 	prog := newProgress(s.Progress, len(todo))
 	defer prog.finish()
 
+	// The first run that cannot be made stops the others: the build fails
+	// with its error either way.
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(workers)
+	var mu sync.Mutex
 	results := &Results{runs: map[runKey]*runner.Result{}}
-	var (
-		mu       sync.Mutex
-		firstErr error
-		wg       sync.WaitGroup
-		jobs     = make(chan *Use)
-	)
-	for range min(workers, len(todo)) {
-		wg.Go(func() {
-			for u := range jobs {
-				prog.begin(u.Example.Name)
-				res, err := r.Run(ctx, u.Example.File, u.Example.Source, runOptions(u, limits))
-				prog.end(u.Example.Name, res)
-				mu.Lock()
-				if err != nil && firstErr == nil {
-					firstErr = fmt.Errorf("%s: %w", u.Example.File, err)
-					cancel()
-				}
-				if err == nil {
-					results.runs[keyOf(u)] = res
-				}
-				mu.Unlock()
+	for _, u := range todo {
+		if gctx.Err() != nil {
+			break
+		}
+		g.Go(func() error {
+			prog.begin(u.Example.Name)
+			res, err := r.Run(gctx, u.Example.File, u.Example.Source, runOptions(u, limits))
+			prog.end(u.Example.Name, res)
+			if err != nil {
+				return fmt.Errorf("%s: %w", u.Example.File, err)
 			}
+			mu.Lock()
+			results.runs[keyOf(u)] = res
+			mu.Unlock()
+			return nil
 		})
 	}
-feed:
-	for _, u := range todo {
-		select {
-		case jobs <- u:
-		case <-ctx.Done():
-			break feed
-		}
-	}
-	close(jobs)
-	wg.Wait()
-	if firstErr != nil {
-		return nil, firstErr
+	if err := g.Wait(); err != nil {
+		return nil, err
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err

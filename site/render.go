@@ -11,6 +11,7 @@ import (
 	"io/fs"
 	"strings"
 
+	"signalwire/diagram"
 	"signalwire/runner"
 )
 
@@ -111,7 +112,7 @@ type runView struct {
 	Realtime bool
 	Badges   []badge
 	Leaks    []runner.Leak
-	Diagram  template.HTML // drawn by Diagram; "" when nothing was recorded
+	Diagram  template.HTML // drawn by diagram.SVG; "" when nothing was recorded
 }
 
 type chunk struct {
@@ -307,8 +308,9 @@ func (s *Site) exampleView(u *Use, results *Results, highlighted map[*Example][]
 	}
 	if res := results.Result(u); res != nil && !u.Directive.HideOutput {
 		v.Run = newRunView(u.Directive, res)
-		if !u.Directive.HideDiagram && DiagramShown(res.Trace) {
-			v.Run.Diagram = Diagram(res.Trace, DiagramOptions{ID: u.ID + "-diagram", Title: "Contexts and goroutines of " + e.Name})
+		if !u.Directive.HideDiagram && diagram.Shown(res.Trace) {
+			// The diagram escapes what it draws.
+			v.Run.Diagram = template.HTML(diagram.SVG(res.Trace, diagram.Options{ID: u.ID + "-diagram", Title: "Contexts and goroutines of " + e.Name}))
 		}
 	}
 	return v

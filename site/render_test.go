@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"testing/fstest"
 )
 
 // assetHashRE matches the cache-busting hashes of asset URLs, which change
@@ -63,5 +64,25 @@ func TestRender(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestBadTheme: a theme whose templates do not parse does not stop a book
+// from loading (check needs no templates), and fails every render with the
+// template's error.
+func TestBadTheme(t *testing.T) {
+	theme := fstest.MapFS{
+		"templates/layout.tmpl":  {Data: []byte("{{template \"content\" .}")},
+		"templates/example.tmpl": {Data: []byte("")},
+	}
+	s := &Site{Theme: theme}
+	book, err := s.Load(chapterFS(frontMatter + "\nProse.\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		if _, err := s.Render(book, nil); err == nil || !strings.Contains(err.Error(), "layout.tmpl") {
+			t.Errorf("Render: got %v, want the template's error", err)
+		}
 	}
 }

@@ -10,6 +10,9 @@
 //	examples/NAME/main.go     an example: a gofmt-formatted program of package main
 //	examples/NAME/output.txt  its golden file: the output the program must print
 //
+// A symbolic link may name another file of the book; one that leaves the
+// book is an error, since what it names would be published.
+//
 // The site, written by [Write], is flat so that it also works from file://,
 // and links only relatively:
 //
@@ -22,7 +25,9 @@
 //
 // # Chapters
 //
-// A chapter starts with front matter: "key: value" lines between two "---"
+// A chapter is UTF-8 text, which may start with a byte order mark; a byte
+// that is not UTF-8, or a NUL, is an error at its line. It starts with
+// front matter: "key: value" lines between two "---"
 // lines. The keys are those of [FrontMatter], all of them required:
 //
 //	---
@@ -60,7 +65,7 @@
 // compiler messages. Under the output, when the run recorded a trace, a
 // diagram draws the tree of the contexts the program derived and a
 // timeline of when the signal reached each one and of its goroutines (see
-// [Diagram]), unless the directive says diagram=hide.
+// [signalwire/diagram]), unless the directive says diagram=hide.
 //
 // The build fails, naming the directive's file and line, unless each
 // example did exactly what its directive says: a failure it does not
@@ -76,7 +81,7 @@
 //
 // # Stages
 //
-// [Site.Build] runs four stages, which the check command reuses:
+// [Site.Build] runs five stages, which the check command reuses:
 // [Site.Load] reads and checks the book without running anything,
 // [Site.Run] runs the examples in parallel, [Verify] compares what they did
 // with their directives and golden files, [Site.Render] makes the files of
@@ -123,9 +128,10 @@ type Site struct {
 	// from disk, so that editing them shows at once.
 	Theme fs.FS
 
-	once    sync.Once
+	mdOnce  sync.Once
 	hl      Highlighter
 	md      goldmark.Markdown
+	once    sync.Once
 	pages   map[string]*template.Template
 	initErr error
 }
@@ -134,11 +140,7 @@ type Site struct {
 // parse is an error of every render.
 func (s *Site) init() error {
 	s.once.Do(func() {
-		s.hl = s.Highlighter
-		if s.hl == nil {
-			s.hl = &Chroma{}
-		}
-		s.md = newMarkdown(s.hl)
+		s.markdown()
 		s.pages, s.initErr = parseTemplates(s.theme())
 	})
 	return s.initErr
@@ -160,8 +162,16 @@ func (s *Site) withTheme() *Site {
 	}
 }
 
+// markdown returns the goldmark Markdown of the site, made once. Loading a
+// book needs it, and not the templates, whose errors are Render's.
 func (s *Site) markdown() goldmark.Markdown {
-	s.init()
+	s.mdOnce.Do(func() {
+		s.hl = s.Highlighter
+		if s.hl == nil {
+			s.hl = &Chroma{}
+		}
+		s.md = newMarkdown(s.hl)
+	})
 	return s.md
 }
 
@@ -183,7 +193,7 @@ func (s *Site) Build(ctx context.Context, fsys fs.FS, dir string) error {
 	if err != nil {
 		return err
 	}
-	if err := Verify(book, results); err != nil {
+	if err = Verify(book, results); err != nil {
 		return err
 	}
 	files, err := s.Render(book, results)

@@ -1,7 +1,6 @@
 package site
 
 import (
-	"bytes"
 	"encoding/json"
 	"flag"
 	"os"
@@ -9,13 +8,15 @@ import (
 	"testing"
 	"testing/fstest"
 
+	"golang.org/x/tools/txtar"
+
 	"signalwire/runner"
 )
 
 var update = flag.Bool("update", false, "rewrite the expected parts of the golden files in testdata")
 
-// archive is a txtar archive (golang.org/x/tools/txtar's format): a comment,
-// then files, each introduced by a "-- name --" line.
+// archive is a txtar archive, with string contents for convenient
+// comparison.
 type archive struct {
 	Comment string
 	Files   []archiveFile
@@ -27,51 +28,20 @@ type archiveFile struct {
 }
 
 func parseArchive(data string) *archive {
-	a := &archive{}
-	cur := &a.Comment
-	for _, line := range strings.SplitAfter(data, "\n") {
-		if name, ok := fileMarker(line); ok {
-			a.Files = append(a.Files, archiveFile{Name: name})
-			cur = &a.Files[len(a.Files)-1].Data
-			continue
-		}
-		*cur += line
+	ta := txtar.Parse([]byte(data))
+	a := &archive{Comment: string(ta.Comment)}
+	for _, f := range ta.Files {
+		a.Files = append(a.Files, archiveFile{f.Name, string(f.Data)})
 	}
 	return a
 }
 
-func fileMarker(line string) (string, bool) {
-	line = strings.TrimRight(line, "\r\n")
-	if !strings.HasPrefix(line, "-- ") || !strings.HasSuffix(line, " --") || len(line) < 7 {
-		return "", false
-	}
-	return strings.TrimSpace(line[3 : len(line)-3]), true
-}
-
 func (a *archive) format() []byte {
-	var b bytes.Buffer
-	b.WriteString(fixNL(a.Comment))
+	ta := &txtar.Archive{Comment: []byte(a.Comment)}
 	for _, f := range a.Files {
-		b.WriteString("-- " + f.Name + " --\n")
-		b.WriteString(fixNL(f.Data))
+		ta.Files = append(ta.Files, txtar.File{Name: f.Name, Data: []byte(f.Data)})
 	}
-	return b.Bytes()
-}
-
-func fixNL(s string) string {
-	if s == "" || strings.HasSuffix(s, "\n") {
-		return s
-	}
-	return s + "\n"
-}
-
-func (a *archive) file(name string) (string, bool) {
-	for _, f := range a.Files {
-		if f.Name == name {
-			return f.Data, true
-		}
-	}
-	return "", false
+	return txtar.Format(ta)
 }
 
 func (a *archive) set(name, data string) {

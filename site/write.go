@@ -17,6 +17,10 @@ import (
 // renames of the swap dir is briefly absent; a failed second rename puts
 // the old site back.)
 //
+// A write killed before it finished (kill -9) leaves its temporary
+// directories, .DIR.new-N and .DIR.old-N, beside dir; the next Write
+// removes them. Two Writes to the same dir must not run at once.
+//
 // Write refuses to replace a directory that is not empty and holds no
 // index.html: that is not a site, and a mistyped -o must not delete it.
 func Write(dir string, files map[string][]byte) (err error) {
@@ -29,14 +33,17 @@ func Write(dir string, files map[string][]byte) (err error) {
 		names = append(names, name)
 	}
 	slices.Sort(names)
-	if err := checkReplaceable(dir); err != nil {
+	if err = checkReplaceable(dir); err != nil {
 		return err
 	}
 	parent, base := filepath.Split(dir)
 	if parent == "" {
 		parent = "."
 	}
-	if err := os.MkdirAll(parent, 0o777); err != nil {
+	if err = os.MkdirAll(parent, 0o777); err != nil {
+		return err
+	}
+	if err = removeStale(parent, base); err != nil {
 		return err
 	}
 	tmp, err := os.MkdirTemp(parent, "."+base+".new-")
@@ -61,6 +68,40 @@ func Write(dir string, files map[string][]byte) (err error) {
 		}
 	}
 	return swap(tmp, dir)
+}
+
+// removeStale removes the temporary directories that earlier writes of
+// the site base in parent left behind: those named as Write names them,
+// and no others.
+func removeStale(parent, base string) error {
+	entries, err := os.ReadDir(parent)
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		if !e.IsDir() || !isTempName(e.Name(), base) {
+			continue
+		}
+		if err := os.RemoveAll(filepath.Join(parent, e.Name())); err != nil {
+			return fmt.Errorf("removing what an interrupted build left: %w", err)
+		}
+	}
+	return nil
+}
+
+// isTempName reports whether name is a temporary directory of Write for
+// the site base: ".BASE.new-N" or ".BASE.old-N", N being os.MkdirTemp's
+// decimal random part.
+func isTempName(name, base string) bool {
+	rest, ok := strings.CutPrefix(name, "."+base+".")
+	if !ok {
+		return false
+	}
+	n, ok := strings.CutPrefix(rest, "new-")
+	if !ok {
+		n, ok = strings.CutPrefix(rest, "old-")
+	}
+	return ok && n != "" && strings.Trim(n, "0123456789") == ""
 }
 
 // checkReplaceable reports why dir may not be replaced by a site.

@@ -9,6 +9,7 @@ import (
 func main() {
 	start := time.Now()
 	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
 
 	ran := make(chan struct{})
 	stop := context.AfterFunc(ctx, func() {

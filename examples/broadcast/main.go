@@ -10,6 +10,7 @@ import (
 func main() {
 	start := time.Now()
 	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
 
 	var wg sync.WaitGroup
 	saw := make([]time.Duration, 4)

@@ -7,6 +7,7 @@ import (
 
 func main() {
 	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
 
 	fmt.Println("before cancel: Err =", ctx.Err())
 	select {

@@ -9,6 +9,7 @@ import (
 
 func main() {
 	root, cancel := context.WithCancelCause(context.Background())
+	defer cancel(nil)
 	child, cancelChild := context.WithCancel(root)
 	defer cancelChild()
 	grandchild, cancelGrandchild := context.WithTimeout(child, time.Hour)
@@ -22,6 +23,7 @@ func main() {
 	fmt.Println("grandchild: Err =", grandchild.Err(), "| Cause =", context.Cause(grandchild))
 
 	plain, cancelPlain := context.WithCancel(context.Background())
+	defer cancelPlain()
 	cancelPlain()
 	fmt.Println("plain WithCancel: Cause =", context.Cause(plain))
 }

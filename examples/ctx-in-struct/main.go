@@ -33,6 +33,7 @@ func main() {
 
 	// 2. Built with a startup context that has since ended: every call fails.
 	startup, cancelStartup := context.WithTimeout(context.Background(), time.Second)
+	defer cancelStartup()
 	c = &Client{ctx: startup}
 	cancelStartup() // startup is over
 	start = time.Now()

@@ -37,6 +37,7 @@ func main() {
 
 	fmt.Println("a client that leaves after 1s:")
 	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
 	time.AfterFunc(time.Second, cancel) // what the server does when the connection drops
 	rec = httptest.NewRecorder()
 	report(rec, httptest.NewRequest("GET", "/report", nil).WithContext(ctx))

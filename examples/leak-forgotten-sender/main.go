@@ -6,6 +6,8 @@ import (
 	"time"
 )
 
+var start time.Time
+
 func slowLookup() string {
 	time.Sleep(2 * time.Second)
 	return "42"
@@ -14,7 +16,10 @@ func slowLookup() string {
 func lookup(ctx context.Context) (string, error) {
 	ch := make(chan string) // unbuffered: a send needs a receiver
 	go func() {
-		ch <- slowLookup() // after a timeout, nobody will ever receive this
+		v := slowLookup()
+		fmt.Println("sender: offering", v, "at", time.Since(start))
+		ch <- v // after a timeout, nobody will ever receive this
+		fmt.Println("sender: delivered")
 	}()
 	select {
 	case v := <-ch:
@@ -25,7 +30,7 @@ func lookup(ctx context.Context) (string, error) {
 }
 
 func main() {
-	start := time.Now()
+	start = time.Now()
 	ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
 	defer cancel()
 	_, err := lookup(ctx)

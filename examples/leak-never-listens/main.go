@@ -20,6 +20,7 @@ func worker(ctx context.Context, jobs <-chan string) {
 
 func main() {
 	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
 	jobs := make(chan string)
 	go worker(ctx, jobs)
 

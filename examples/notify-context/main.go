@@ -22,6 +22,7 @@ func main() {
 	// stop() ends the context too, and hands Ctrl+C back to the default
 	// behaviour (exit the program).
 	ctx2, stop2 := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop2()
 	stop2()
 	fmt.Println("after stop():", ctx2.Err())
 }

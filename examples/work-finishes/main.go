@@ -15,14 +15,23 @@ func doWork(ctx context.Context) error {
 	}
 }
 
-func main() {
+// run gives doWork a 3s budget, then either cancels, as defer cancel() does
+// on return, or leaves the context alone, and reports when it ended.
+func run(callCancel bool) {
 	start := time.Now()
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 	defer cancel()
 
 	err := doWork(ctx)
 	fmt.Printf("doWork returned after %v: %v\n", time.Since(start), err)
-	fmt.Println("ctx.Err() now:", ctx.Err())
-	cancel()
-	fmt.Println("ctx.Err() after cancel:", ctx.Err())
+	if callCancel {
+		cancel()
+	}
+	<-ctx.Done() // when does the context, and its timer, end?
+	fmt.Printf("  cancel called: %-5v the context ended at %v: %v\n", callCancel, time.Since(start), ctx.Err())
+}
+
+func main() {
+	run(true)
+	run(false)
 }

@@ -30,6 +30,7 @@ func main() {
 
 	start := time.Now()
 	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
 	time.AfterFunc(700*time.Millisecond, cancel) // the user presses "stop"
 
 	_, err := readReply(ctx, client)

@@ -9,6 +9,7 @@ import (
 func main() {
 	// 1. stop() before the context ends: the function never runs.
 	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
 	stop := context.AfterFunc(ctx, func() { fmt.Println("1: ran (should not happen)") })
 	fmt.Println("1: stop() =", stop()) // true: we stopped it in time
 	cancel()

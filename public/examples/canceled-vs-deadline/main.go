@@ -10,6 +10,7 @@ import (
 
 func main() {
 	cancelled, cancel := context.WithCancel(context.Background())
+	defer cancel()
 	cancel()
 
 	expired, cancel2 := context.WithTimeout(context.Background(), time.Second)

@@ -25,6 +25,7 @@ func poll(ctx context.Context, done chan<- struct{}) {
 
 func main() {
 	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
 	done := make(chan struct{})
 	go poll(ctx, done)
 

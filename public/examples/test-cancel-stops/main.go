@@ -21,33 +21,62 @@ func Poll(ctx context.Context, interval time.Duration, check func() bool) error 
 	return nil
 }
 
-// PollBroken sleeps instead of listening: it gives up only after 20 tries.
-func PollBroken(ctx context.Context, interval time.Duration, check func() bool) error {
-	for i := 0; i < 20 && !check(); i++ {
+// PollSleeps looks careful: it checks ctx before every try. But between
+// tries it sleeps, and a sleep does not listen.
+func PollSleeps(ctx context.Context, interval time.Duration, check func() bool) error {
+	for !check() {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 		time.Sleep(interval)
 	}
-	return errors.New("gave up")
+	return nil
 }
 
-// testStopsOnCancel is what a test would do: start, cancel, expect a prompt return.
-func testStopsOnCancel(name string, poll func(context.Context, time.Duration, func() bool) error) {
-	ctx, cancel := context.WithCancel(context.Background())
-	errc := make(chan error, 1)
-	go func() { errc <- poll(ctx, 100*time.Millisecond, func() bool { return false }) }()
+type pollFunc func(context.Context, time.Duration, func() bool) error
 
-	time.Sleep(350 * time.Millisecond)
+func never() bool { return false }
+
+// weakTest cancels at once, before Poll has started waiting.
+func weakTest(name string, poll pollFunc) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	errc := make(chan error, 1)
+	go func() { errc <- poll(ctx, time.Second, never) }()
+
+	cancel()
+	if err := <-errc; errors.Is(err, context.Canceled) {
+		fmt.Printf("  %-10s PASS: %v\n", name, err)
+	} else {
+		fmt.Printf("  %-10s FAIL: returned %v\n", name, err)
+	}
+}
+
+// strongTest cancels while Poll is waiting between two checks, and requires
+// it to return at that very instant of the virtual clock.
+func strongTest(name string, poll pollFunc) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	errc := make(chan error, 1)
+	go func() { errc <- poll(ctx, time.Second, never) }()
+
+	time.Sleep(2500 * time.Millisecond) // Poll is now between its 3rd and 4th check
 	cancel()
 	cancelled := time.Now()
-	select {
-	case err := <-errc:
-		fmt.Printf("%-10s PASS: returned %v after cancel: %v\n", name, time.Since(cancelled), err)
-	case <-time.After(time.Second):
-		fmt.Printf("%-10s FAIL: still running 1s after cancel\n", name)
-		<-errc // let it finish before the next test
+	err := <-errc
+	late := time.Since(cancelled)
+	verdict := "PASS"
+	if late != 0 || !errors.Is(err, context.Canceled) {
+		verdict = "FAIL"
 	}
+	fmt.Printf("  %-10s %s: returned %v after cancel: %v\n", name, verdict, late, err)
 }
 
 func main() {
-	testStopsOnCancel("Poll", Poll)
-	testStopsOnCancel("PollBroken", PollBroken)
+	fmt.Println("weak test: cancel before Poll waits")
+	weakTest("Poll", Poll)
+	weakTest("PollSleeps", PollSleeps)
+	fmt.Println("strong test: cancel while Poll waits")
+	strongTest("Poll", Poll)
+	strongTest("PollSleeps", PollSleeps)
 }

@@ -16,6 +16,7 @@ func describe(name string, ctx context.Context) {
 
 func main() {
 	req, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
 	req = context.WithValue(req, traceKey{}, "trace-81")
 	detached := context.WithoutCancel(req)
 

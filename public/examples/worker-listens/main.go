@@ -21,6 +21,7 @@ func worker(ctx context.Context, jobs <-chan string, done chan<- struct{}) {
 
 func main() {
 	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
 	jobs := make(chan string)
 	done := make(chan struct{})
 	go worker(ctx, jobs, done)

@@ -1,0 +1,42 @@
+package diagram
+
+import (
+	"fmt"
+
+	"signalwire/runner/harness"
+)
+
+// drawGoroutine draws a goroutine's lane from y and returns the y below it.
+func (m *traceModel) drawGoroutine(d *drawing, g *harness.TraceGoroutine, y float64) float64 {
+	x := dgRootX - 4
+	label := []span{{"sw-label", goName(g)}}
+	if g.Line > 0 {
+		label = append(label, span{"sw-muted", fmt.Sprintf(" · line %d", g.Line)})
+	}
+	class := "sw-muted"
+	if g.Leaked {
+		class = "sw-status sw-c-leak"
+	}
+	lines := d.lines(x, label, []span{{class, goStatus(g)}})
+	for i, l := range lines {
+		d.text(x, y+12+float64(i)*dgLine, dgFont, "", l...)
+	}
+	by := y + float64(len(lines))*dgLine + 6
+	start := d.x(g.Started)
+	stop := d.span
+	if g.Ended != nil {
+		stop = *g.Ended
+	}
+	d.legend["go"] = true
+	d.el(layerBars, "rect", "class", "sw-bar sw-c-go", "x", num(start), "y", num(by-3), "width", num(max(d.x(stop)-start, 2)), "height", "6", "rx", "1.5")
+	switch {
+	case g.Ended != nil:
+		e := d.x(*g.Ended)
+		d.el(layerMarks, "line", "class", "sw-cap sw-c-go", "x1", num(e), "y1", num(by-6), "x2", num(e), "y2", num(by+6))
+	case g.Leaked:
+		d.legend["leak"] = true
+		d.el(layerMarks, "rect", "class", "sw-fill sw-c-leak", "x", num(d.x1-2), "y", num(by-7), "width", "4", "height", "14")
+	}
+	d.rowTitle(by, fmt.Sprintf("%s: started at %s, %s", goName(g), fmtDuration(g.Started), goStatus(g)))
+	return by + 12
+}

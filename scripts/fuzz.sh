@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Fuzz the site generator's input parsers: each fuzz target of the listed
+# packages runs for a fixed time (FUZZTIME, 20s by default), one target per
+# "go test -fuzz" call, as go test requires. A failure leaves the crasher
+# in the package's testdata/fuzz/TARGET/, which then joins the seed corpus
+# of every "go test"; fix the bug and commit the file.
+#
+#   scripts/fuzz.sh                      every target, 20s each
+#   scripts/fuzz.sh -fuzztime 60s        longer (or FUZZTIME=60s)
+#   scripts/fuzz.sh FuzzLinkTarget       one target
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+fuzztime=${FUZZTIME:-20s}
+if [ "${1:-}" = -fuzztime ]; then
+  fuzztime=${2:?-fuzztime needs a duration}
+  shift 2
+fi
+pkgs=(./site)
+
+status=0
+for pkg in "${pkgs[@]}"; do
+  # The targets are listed by go test itself, so a new one is fuzzed
+  # without editing this script.
+  targets=$(go test "$pkg" -list '^Fuzz' | grep '^Fuzz' || true)
+  # A new interesting input is minimized before fuzzing goes on, for up to
+  # a minute by default: with the book's chapters as seeds that would eat
+  # a short run.
+  for target in $targets; do
+    if [ $# -gt 0 ] && ! printf '%s\n' "$@" | grep -qx "$target"; then
+      continue
+    fi
+    echo "== $pkg $target ($fuzztime)"
+    if ! go test "$pkg" -run '^$' -fuzz "^${target}\$" -fuzztime "$fuzztime" -fuzzminimizetime 5s; then
+      echo "FAIL: $pkg $target: the crasher is in $pkg/testdata/fuzz/$target/"
+      status=1
+    fi
+  done
+done
+exit $status
