@@ -37,7 +37,7 @@ func (f *Fence) enterAndExec() error {
 	// that calls execve becomes the whole new process.
 	runtime.LockOSThread()
 	if f.Landlock > 0 {
-		if err := landlockThread(f.Landlock, f.rules()); err != nil {
+		if err := landlockThread(f.Landlock, f.Rules()); err != nil {
 			return err
 		}
 	} else if err := noNewPrivs(); err != nil {
@@ -279,9 +279,10 @@ func handledFS(abi int) uint64 {
 	}
 }
 
-// rules are the paths the sandboxed program may use, as seen inside the
-// private root.
-func (f *Fence) rules() []Rule {
+// Rules returns the Landlock rules of the run: the paths the sandboxed
+// program may use, as seen inside the private root, with the rights it has
+// below each.
+func (f *Fence) Rules() []Rule {
 	rs := []Rule{
 		{f.Dir, 1<<16 - 1},
 		{f.Exe, llExecute | llReadFile},
@@ -296,10 +297,6 @@ func (f *Fence) rules() []Rule {
 	}
 	return rs
 }
-
-// Rules returns the Landlock rules of the run: what the program may use.
-// Rights are masked to those known at the Landlock ABI of the fence.
-func (f *Fence) Rules() []Rule { return f.rules() }
 
 // oPath is O_PATH, which package syscall does not name.
 const oPath = 0x200000
