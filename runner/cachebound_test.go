@@ -1,8 +1,12 @@
 package runner
 
 import (
+	"context"
+	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"runtime"
 	"testing"
 	"time"
 )
@@ -72,5 +76,22 @@ func TestBinaryCacheIsBounded(t *testing.T) {
 	}
 	if _, err := os.Stat(stale); !os.IsNotExist(err) {
 		t.Errorf("the cache kept %d bytes over its bound: %v", BinaryCacheBound+1, err)
+	}
+}
+
+// TestCompileLimits: the processes the go command starts, as the compiler
+// and the linker, run under the compile step's limits. The shell stands
+// for the go command: it starts processes until one of them has the
+// limits; without them it would loop until the test's deadline.
+func TestCompileLimits(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("rlimits of another process are set on Linux only")
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
+	defer cancel()
+	script := fmt.Sprintf(`until grep -Eq '^Max data size +%d ' /proc/self/limits && grep -Eq '^Max file size +%d ' /proc/self/limits; do :; done`, compileMemory, compileFileSize)
+	cmd := exec.CommandContext(ctx, "sh", "-c", script)
+	if err := runBounded(cmd); err != nil {
+		t.Fatalf("the processes of the compile step never had its limits: %v", err)
 	}
 }
