@@ -848,8 +848,8 @@ func checkNoGoroutines(t *testing.T, pkgs ...string) {
 		buf = buf[:runtime.Stack(buf, true)]
 		var left []string
 		for _, g := range strings.Split(string(buf), "\n\n") {
-			if strings.Contains(g, "checkNoGoroutines") {
-				continue // this one
+			if strings.Contains(g, "checkNoGoroutines") || strings.Contains(g, "testing.(*M).Run") {
+				continue // this one, and TestMain's
 			}
 			if slices.ContainsFunc(pkgs, func(p string) bool { return strings.Contains(g, p) }) {
 				left = append(left, g)

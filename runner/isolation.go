@@ -49,10 +49,18 @@ func (r *Runner) Isolation(ctx context.Context) Isolation {
 		return IsolationAllowlist
 	}
 	machine.once.Do(func() {
+		var err error
 		machine.abi = harness.LandlockABI()
 		// The answer is for the whole process: a caller's cancelled
 		// context must not decide it.
-		if err := probeSandbox(context.WithoutCancel(ctx), machine.abi); err != nil {
+		exe := r.self
+		if exe == "" {
+			exe, err = os.Executable()
+		}
+		if err == nil {
+			err = probeSandbox(context.WithoutCancel(ctx), exe, machine.abi)
+		}
+		if err != nil {
 			machine.mode = IsolationAllowlist
 			fmt.Fprintf(os.Stderr, "signalwire: no OS sandbox on this machine (%v); examples run with the import allowlist as their only fence\n", err)
 			return

@@ -54,11 +54,7 @@ func sandboxCmd(cmd *exec.Cmd, f *harness.Fence, dir string) (cleanup func(), er
 
 // probeSandbox builds the whole sandbox once in a child of the runner's own
 // executable, to learn whether this machine allows it.
-func probeSandbox(ctx context.Context, abi int) error {
-	exe, err := os.Executable()
-	if err != nil {
-		return err
-	}
+func probeSandbox(ctx context.Context, exe string, abi int) error {
 	dir, err := os.MkdirTemp("", "signalwire-probe-")
 	if err != nil {
 		return err
@@ -68,23 +64,30 @@ func probeSandbox(ctx context.Context, abi int) error {
 	defer cancel()
 	cmd := exec.CommandContext(ctx, exe)
 	cmd.Dir = dir
-	cmd.Env = []string{childEnv + "=probe"}
+	cmd.Env = []string{childEnv + "=" + probeChildEnv}
 	cleanup, err := sandboxCmd(cmd, &harness.Fence{Exe: exe, Landlock: abi, Data: hardMemory(DefaultMemoryLimit)}, dir)
 	if err != nil {
 		return err
 	}
 	defer cleanup()
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	if err := cmd.Run(); err != nil {
-		var exitErr *exec.ExitError
-		if errors.As(err, &exitErr) && stderr.Len() > 0 {
-			return errors.New(strings.TrimSpace(stderr.String()))
-		}
-		return fmt.Errorf("starting a child in new namespaces: %w", err)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err = cmd.Run()
+	var exitErr *exec.ExitError
+	switch {
+	case err == nil && stdout.String() == probeOK:
+		return nil
+	case errors.As(err, &exitErr) && exitErr.ExitCode() == harness.ExitFence:
+		return errors.New(strings.TrimSpace(stderr.String()))
+	case err == nil || errors.As(err, &exitErr):
+		return fmt.Errorf("the sandbox's probe runs %s as its child, which did not turn into one "+
+			"(its main must begin with: if runner.IsChild() { runner.ChildMain() })", exe)
 	}
-	return nil
+	return fmt.Errorf("starting a child in new namespaces: %w", err)
 }
+
+// probeOK is what the probe's child prints when it has built the sandbox.
+const probeOK = "sandbox ok\n"
 
 // probeChild runs in the probe's child: it builds the sandbox and exits.
 func probeChild() {
@@ -92,6 +95,7 @@ func probeChild() {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(harness.ExitFence)
 	}
+	fmt.Print(probeOK)
 	os.Exit(0)
 }
 

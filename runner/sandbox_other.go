@@ -14,7 +14,7 @@ func sandboxCmd(cmd *exec.Cmd, f *harness.Fence, dir string) (func(), error) {
 	return nil, errors.New("the sandbox needs Linux")
 }
 
-func probeSandbox(ctx context.Context, abi int) error {
+func probeSandbox(ctx context.Context, exe string, abi int) error {
 	return errors.New("the sandbox needs Linux namespaces; this is not Linux")
 }
 
