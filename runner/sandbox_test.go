@@ -224,3 +224,21 @@ func TestInitOnTheVirtualClock(t *testing.T) {
 		}
 	})
 }
+
+func TestSandboxProbe(t *testing.T) {
+	sandboxed(t)
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	abi := machine.abi
+	if err := probeSandbox(t.Context(), exe, abi); err != nil {
+		t.Errorf("the test binary, whose TestMain calls runner.ChildMain: %v", err)
+	}
+	// A program that does not turn into the child cannot tell: the runner
+	// says what its main must do.
+	err = probeSandbox(t.Context(), "/bin/true", abi)
+	if err == nil || !strings.Contains(err.Error(), "runner.IsChild()") {
+		t.Errorf("probing with /bin/true: %v, want a message naming runner.IsChild", err)
+	}
+}
