@@ -319,7 +319,7 @@ func hugeData(fset *token.FileSet, f *ast.File, limit int64, at func(Kind, token
 	// array type.
 	large := false
 	ast.Inspect(f, func(n ast.Node) bool {
-		if lit, ok := n.(*ast.BasicLit); ok && lit.Kind == token.INT && len(lit.Value) > 3 {
+		if lit, ok := n.(*ast.BasicLit); ok && (lit.Kind == token.INT || lit.Kind == token.FLOAT) && len(lit.Value) > 3 {
 			large = true
 		}
 		if b, ok := n.(*ast.BinaryExpr); ok && b.Op == token.SHL {

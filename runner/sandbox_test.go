@@ -185,6 +185,12 @@ func TestHugeLiteralStoppedBeforeCompiling(t *testing.T) {
 		if !strings.Contains(res.Err.Msg, "x needs 1.0 GiB") {
 			t.Errorf("message %q", res.Err.Msg)
 		}
+		local := "package main\n\nimport \"fmt\"\n\nfunc main() {\n\tvar x [1e10]byte\n\tfmt.Println(len(x))\n}\n"
+		res, err := testRunner(t).Run(t.Context(), "local.go", []byte(local), Options{Engine: e})
+		if err != nil {
+			t.Fatal(err)
+		}
+		wantErr(t, res, KindMemory, 6)
 	})
 }
 
