@@ -11,8 +11,10 @@ import (
 	"strings"
 	"syscall"
 	"time"
+	"unsafe"
 
 	"github.com/landlock-lsm/go-landlock/landlock"
+	"kernel.org/pub/linux/libs/security/libcap/psx"
 	"golang.org/x/sys/unix"
 
 	"signalwire/runner/harness"
@@ -112,7 +114,10 @@ func enterInPlace() (Isolation, error) {
 		return "", fmt.Errorf("sandbox: %w", err)
 	}
 	if f.Landlock == 0 {
-		return IsolationNamespaces, nil
+		if _, _, e := psx.Syscall3(unix.SYS_PRCTL, unix.PR_SET_NO_NEW_PRIVS, 1, 0); e != 0 {
+			return "", fmt.Errorf("sandbox: prctl(PR_SET_NO_NEW_PRIVS): %w", e)
+		}
+		return IsolationNamespaces, dropCapabilities()
 	}
 	var rules []landlock.Rule
 	for _, r := range f.Rules() {
@@ -129,7 +134,24 @@ func enterInPlace() (Isolation, error) {
 	if err := landlock.V5.BestEffort().RestrictPaths(rules...); err != nil {
 		return "", fmt.Errorf("sandbox: landlock: %w", err)
 	}
+	if err := dropCapabilities(); err != nil {
+		return "", err
+	}
 	return IsolationSandbox, nil
+}
+
+// dropCapabilities empties the capability sets of every thread: the
+// process was root of its user namespace only to build the sandbox.
+func dropCapabilities() error {
+	hdr := struct {
+		version uint32
+		pid     int32
+	}{version: unix.LINUX_CAPABILITY_VERSION_3}
+	var data [2]struct{ effective, permitted, inheritable uint32 }
+	if _, _, e := psx.Syscall3(unix.SYS_CAPSET, uintptr(unsafe.Pointer(&hdr)), uintptr(unsafe.Pointer(&data[0])), 0); e != 0 {
+		return fmt.Errorf("sandbox: dropping capabilities: %w", e)
+	}
+	return nil
 }
 
 // limitProcess sets the data-segment and file-size rlimits of process pid.

@@ -43,6 +43,11 @@ func (f *Fence) enterAndExec() error {
 	} else if err := noNewPrivs(); err != nil {
 		return err
 	}
+	// The program is root of its user namespace only to build the
+	// sandbox: with SECBIT_NOROOT, executing it grants no capability.
+	if err := noRootCaps(); err != nil {
+		return err
+	}
 	// The kernel maps the program's package-level variables when it
 	// executes it, past the point where execve can still fail: over
 	// RLIMIT_DATA the new program would die of a signal without a word.
@@ -358,6 +363,24 @@ func landlockThread(abi int, rules []Rule) error {
 	}
 	if _, _, e := syscall.Syscall(sysLandlockRestrictSelf, fd, 0, 0); e != 0 {
 		return fmt.Errorf("landlock_restrict_self: %w", e)
+	}
+	return nil
+}
+
+// noRootCaps sets the securebits of the calling thread so that root gains
+// no capabilities when it executes a program, for good (locked).
+func noRootCaps() error {
+	const (
+		prSetSecurebits   = 28
+		secbitNoroot      = 1 << 0
+		secbitNorootLock  = 1 << 1
+		secbitNoFixup     = 1 << 2
+		secbitNoFixupLock = 1 << 3
+		secbitKeepCapLock = 1 << 5
+	)
+	bits := secbitNoroot | secbitNorootLock | secbitNoFixup | secbitNoFixupLock | secbitKeepCapLock
+	if _, _, e := syscall.RawSyscall6(syscall.SYS_PRCTL, prSetSecurebits, uintptr(bits), 0, 0, 0, 0); e != 0 {
+		return fmt.Errorf("prctl(PR_SET_SECUREBITS): %w", e)
 	}
 	return nil
 }
