@@ -14,8 +14,8 @@ import (
 	"unsafe"
 
 	"github.com/landlock-lsm/go-landlock/landlock"
-	"kernel.org/pub/linux/libs/security/libcap/psx"
 	"golang.org/x/sys/unix"
+	"kernel.org/pub/linux/libs/security/libcap/psx"
 
 	"signalwire/runner/harness"
 )
