@@ -181,3 +181,7 @@ func describeGoroutine(file string, g Leak) string {
 	}
 	return s
 }
+
+// Leaked counts the goroutines still alive after main returned, those not
+// listed in Leaks included.
+func (r *Result) Leaked() int { return max(r.LeakCount, len(r.Leaks)) }
