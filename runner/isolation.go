@@ -103,3 +103,11 @@ const runFileLimit = 64 << 20
 func fenceError(stderr []byte) error {
 	return fmt.Errorf("the OS sandbox failed: %s", strings.TrimSpace(string(stderr)))
 }
+
+// outOfMemory reports whether a fatal error of the Go runtime says that an
+// allocation failed, as it does past RLIMIT_DATA: "out of memory",
+// "runtime: out of memory", "out of memory (stackalloc)", "runtime: cannot
+// allocate memory", ...
+func outOfMemory(fatal string) bool {
+	return strings.Contains(fatal, "out of memory") || strings.Contains(fatal, "cannot allocate memory")
+}

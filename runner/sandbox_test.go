@@ -27,12 +27,16 @@ func noSandboxRunner(t *testing.T) *Runner {
 	return allowlistRunner
 }
 
-// sandboxed skips the test where the machine offers no sandbox; on such a
-// machine TestFallbackSaysWhy still runs.
+// sandboxed skips the test where the machine offers no sandbox (the
+// fallback's tests still run there), or fails it when
+// SIGNALWIRE_REQUIRE_SANDBOX is set, as CI should on a machine that has one.
 func sandboxed(t *testing.T) *Runner {
 	t.Helper()
 	r := testRunner(t)
 	if iso := r.Isolation(t.Context()); iso != IsolationSandbox {
+		if os.Getenv("SIGNALWIRE_REQUIRE_SANDBOX") != "" {
+			t.Fatalf("isolation is %q on this machine, and SIGNALWIRE_REQUIRE_SANDBOX is set", iso)
+		}
 		t.Skipf("isolation is %q on this machine", iso)
 	}
 	return r
@@ -246,5 +250,18 @@ func TestSandboxProbe(t *testing.T) {
 	err = probeSandbox(t.Context(), "/bin/true", abi)
 	if err == nil || !strings.Contains(err.Error(), "runner.IsChild()") {
 		t.Errorf("probing with /bin/true: %v, want a message naming runner.IsChild", err)
+	}
+}
+
+func TestOutOfMemoryMessages(t *testing.T) {
+	for _, msg := range []string{"out of memory", "runtime: out of memory", "runtime: cannot allocate memory", "out of memory (stackalloc)", "pageAlloc: out of memory"} {
+		if !outOfMemory(msg) {
+			t.Errorf("%q is not taken for an allocation failure", msg)
+		}
+	}
+	for _, msg := range []string{"all goroutines are asleep - deadlock!", "concurrent map writes", "stack overflow"} {
+		if outOfMemory(msg) {
+			t.Errorf("%q is taken for an allocation failure", msg)
+		}
 	}
 }
