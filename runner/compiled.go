@@ -226,6 +226,7 @@ func (r *Runner) build(ctx context.Context, file string, src []byte) (string, *E
 	unlock := r.lockKey("build:" + key)
 	defer unlock()
 	if _, err := os.Stat(bin); err == nil {
+		used(bin)
 		return bin, nil, nil
 	}
 	if err := os.MkdirAll(filepath.Dir(bin), 0o755); err != nil {
@@ -242,9 +243,10 @@ func (r *Runner) build(ctx context.Context, file string, src []byte) (string, *E
 		return "", nil, err
 	}
 	defer os.RemoveAll(dir)
+	bubbled, inits := bubbleInits(base, dropBuildConstraints(src)) // initclock.go
 	files := map[string][]byte{
-		base:               instrument(base, dropBuildConstraints(src)),
-		"zz_signalwire.go": []byte(harnessInit),
+		base:               instrument(base, bubbled),
+		"zz_signalwire.go": []byte(harnessInitCalling(inits)),
 	}
 	for name, b := range files {
 		if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
@@ -259,16 +261,21 @@ func (r *Runner) build(ctx context.Context, file string, src []byte) (string, *E
 	// machine (a minute on two cores). CGO_ENABLED=0 makes static
 	// binaries; only net and the packages above it (net/http) are then
 	// compiled a second time, by the first example that imports them.
-	cmd := exec.CommandContext(ctx, r.goCmd(), append(append([]string{"build"}, buildFlags...), "-o", out, "./"+filepath.Base(dir))...)
+	bctx, cancel := context.WithTimeout(ctx, compileTimeout) // the compile's bounds: cachebound.go
+	defer cancel()
+	cmd := exec.CommandContext(bctx, r.goCmd(), append(append([]string{"build"}, buildFlags...), "-o", out, "./"+filepath.Base(dir))...)
 	cmd.Dir = mod
 	cmd.Env = append(os.Environ(), buildEnv...)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	cmd.Cancel = func() error { return killGroup(cmd.Process) }
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
-	if err := cmd.Run(); err != nil {
+	if err := runBounded(cmd); err != nil {
 		if ctx.Err() != nil {
 			return "", nil, ctx.Err()
+		}
+		if bctx.Err() != nil {
+			return "", &Error{Kind: KindCompile, File: file, Msg: fmt.Sprintf("compiling took longer than %s", compileTimeout)}, nil
 		}
 		if e := compileError(file, filepath.Base(dir), base, stderr.String()); e != nil {
 			return "", e, nil
@@ -276,6 +283,9 @@ func (r *Runner) build(ctx context.Context, file string, src []byte) (string, *E
 		return "", nil, fmt.Errorf("building %s: %v\n%s", file, err, stderr.String())
 	}
 	if err := os.Rename(out, bin); err != nil {
+		return "", nil, err
+	}
+	if err := trimCache(filepath.Dir(bin), BinaryCacheBound); err != nil {
 		return "", nil, err
 	}
 	return bin, nil, nil
@@ -464,6 +474,7 @@ func (r *Runner) runCompiled(ctx context.Context, file string, src []byte, o Opt
 	c := child{
 		path:   bin,
 		cfg:    o.harnessConfig(buildModule + "/" + filepath.Base(file)),
+		fence:  r.fence(ctx, bin, o, true),
 		output: true,
 	}
 	c.cfg.Trace = !o.NoTrace

@@ -24,7 +24,8 @@ type child struct {
 	env   []string // added to the minimal environment
 	extra []byte   // written to descriptor 4, when not nil
 	cfg   harness.Config
-	hello bool // the process must say it is the interpreter's child
+	hello bool           // the process must say it is the interpreter's child
+	fence *harness.Fence // the OS sandbox (sandbox_*.go); nil in allowlist mode
 	// output gives the program's os.Stdout and os.Stderr sockets of
 	// their own (harness.OutputEnv): a compiled program's.
 	output bool
@@ -107,6 +108,16 @@ func start(ctx context.Context, c child, outputLimit int) (*raw, error) {
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 	cmd.Cancel = func() error { return killGroup(cmd.Process) }
 	cmd.WaitDelay = time.Second
+	if c.fence != nil { // the OS sandbox: sandbox_*.go
+		cleanup, err := sandboxCmd(cmd, c.fence, dir)
+		if err != nil {
+			if extraW != nil {
+				extraW.Close()
+			}
+			return nil, err
+		}
+		defer cleanup()
+	}
 
 	began := time.Now()
 	if err := cmd.Start(); err != nil {
@@ -151,6 +162,9 @@ func start(ctx context.Context, c child, outputLimit int) (*raw, error) {
 	r.rawStdout, r.rawStderr = stdout.Bytes(), stderr.Bytes()
 	r.exitCode = cmd.ProcessState.ExitCode()
 	r.truncated = quota.exceeded()
+	if c.fence != nil && r.report == nil && r.exitCode == harness.ExitFence {
+		return nil, fenceError(r.rawStderr)
+	}
 
 	var feedErr error
 	if fed != nil {
