@@ -29,11 +29,19 @@ const OutputEnv = "SIGNALWIRE_OUTPUT"
 
 // outputSwapped reports whether the program's standard streams are the
 // runner's sockets.
-var outputSwapped = swapOutput()
+var outputSwapped bool
+
+// This init runs after the fence's (fence_linux.go): in the process that
+// builds the sandbox and executes the binary again inside it, the
+// descriptors and the variable must be left for the process after the exec.
+func init() { outputSwapped = swapOutput() }
 
 func swapOutput() bool {
 	v, ok := syscall.Getenv(OutputEnv)
 	if !ok {
+		return false
+	}
+	if f, err := parseFence(); err != nil || f != nil && f.Reexec {
 		return false
 	}
 	os.Unsetenv(OutputEnv)
