@@ -21,6 +21,7 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+	"time"
 
 	"signalwire/runner/harness"
 )
@@ -206,7 +207,31 @@ func (r *Runner) moduleDir(t *toolchain) (string, error) {
 		}
 		return "", err
 	}
+	pruneModules(filepath.Dir(mod), mod)
 	return mod, nil
+}
+
+// moduleIdle is how long a module directory of another runner version
+// stays unused before a new one removes it. Each build adds and removes a
+// directory in it, which updates its modification time.
+const moduleIdle = 24 * time.Hour
+
+// pruneModules removes the module directories in dir, but keep, that have
+// been idle for moduleIdle: those of runners since replaced. A directory
+// it cannot remove costs only its space.
+func pruneModules(dir, keep string) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		p := filepath.Join(dir, e.Name())
+		info, err := e.Info()
+		if p == keep || err != nil || !e.IsDir() || time.Since(info.ModTime()) < moduleIdle {
+			continue
+		}
+		os.RemoveAll(p)
+	}
 }
 
 // build compiles the example with the harness and returns the binary. A

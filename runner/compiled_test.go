@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -165,5 +166,35 @@ func main() {
 	}
 	if res.Err != nil || len(res.Stdout()) != 300000 || res.Stderr() != "done\n" {
 		t.Errorf("error %v, %d bytes of stdout, stderr %q", res.Err, len(res.Stdout()), res.Stderr())
+	}
+}
+
+// TestModuleDirPruned: making the module directory of a new runner
+// removes those of others idle for a day, and keeps the rest.
+func TestModuleDirPruned(t *testing.T) {
+	r := &Runner{CacheDir: t.TempDir(), NoResultCache: true}
+	tc, err := r.toolchain(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	build := filepath.Join(r.CacheDir, "build")
+	old, recent := filepath.Join(build, "old"), filepath.Join(build, "recent")
+	for _, d := range []string{old, recent} {
+		if err := os.MkdirAll(filepath.Join(d, "internal"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	long := time.Now().Add(-2 * moduleIdle)
+	if err := os.Chtimes(old, long, long); err != nil {
+		t.Fatal(err)
+	}
+	mod, err := r.moduleDir(tc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for path, want := range map[string]bool{old: false, recent: true, filepath.Join(mod, "go.mod"): true} {
+		if _, err := os.Stat(path); (err == nil) != want {
+			t.Errorf("%s: exists %v, want %v", path, err == nil, want)
+		}
 	}
 }
