@@ -38,6 +38,8 @@ import signalwireHarness "` + buildModule + `/internal/harness"
 func init() { signalwireHarness.Main(main) }
 
 func signalwireGo[F any](line int, f F) F { return signalwireHarness.Go(line, f) }
+
+func signalwireDone[C any](line int, ch C) C { return signalwireHarness.DoneWait(line, ch) }
 `
 
 // tracedContext and tracedSignal are the import paths that replace
@@ -215,8 +217,9 @@ func (r *Runner) build(ctx context.Context, file string, src []byte) (string, *E
 
 // instrument rewrites the copy of an example that is built, so that the
 // trace sees its contexts and goroutines: import "context" becomes the
-// recording wrapper of the context package, and "go f(x)" becomes
-// "go signalwireGo(LINE, f)(x)". Line directives (/*line file:L:C*/) after
+// recording wrapper of the context package, "go f(x)" becomes
+// "go signalwireGo(LINE, f)(x)" and "<-x.Done()" becomes
+// "<-signalwireDone(LINE, x.Done())". Line directives (/*line file:L:C*/) after
 // each insertion keep every position the compiler and the runtime report
 // exactly as in the original file.
 func instrument(base string, src []byte) []byte {
@@ -248,6 +251,14 @@ func instrument(base string, src []byte) []byte {
 		edits = append(edits, edit{at, at + len(imp.Path.Value), strconv.Quote(to) + lineDirective(imp.Path.End())})
 	}
 	ast.Inspect(f, func(n ast.Node) bool {
+		if call, ok := doneReceive(n); ok { // see runner/trace_source.go
+			at := fset.Position(call.Pos()).Offset
+			end := fset.Position(call.End()).Offset
+			edits = append(edits,
+				edit{at, at, fmt.Sprintf("signalwireDone(%d, %s", fset.Position(call.Pos()).Line, lineDirective(call.Pos()))},
+				edit{end, end, ")" + lineDirective(call.End())})
+			return true
+		}
 		g, ok := n.(*ast.GoStmt)
 		if !ok {
 			return true
@@ -354,5 +365,7 @@ func (r *Runner) runCompiled(ctx context.Context, file string, src []byte, o Opt
 	if err != nil {
 		return nil, err
 	}
-	return raw.result(EngineGo, file, o), nil
+	res := raw.result(EngineGo, file, o)
+	annotateTrace(res.Trace, src)
+	return res, nil
 }

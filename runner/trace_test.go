@@ -27,6 +27,7 @@ func TestTrace(t *testing.T) {
 		{
 			"id": 1,
 			"kind": "Background",
+			"name": "root",
 			"line": 17,
 			"created": "0s"
 		},
@@ -34,6 +35,7 @@ func TestTrace(t *testing.T) {
 			"id": 2,
 			"parent": 1,
 			"kind": "WithTimeout",
+			"name": "ctx",
 			"line": 18,
 			"created": "0s",
 			"deadline": "500ms",
@@ -46,6 +48,7 @@ func TestTrace(t *testing.T) {
 			"id": 3,
 			"parent": 2,
 			"kind": "WithValue",
+			"name": "ctx",
 			"line": 20,
 			"created": "0s",
 			"deadline": "500ms",
@@ -59,6 +62,7 @@ func TestTrace(t *testing.T) {
 			"id": 4,
 			"parent": 3,
 			"kind": "WithCancel",
+			"name": "child",
 			"line": 21,
 			"created": "0s",
 			"deadline": "500ms",
@@ -71,6 +75,7 @@ func TestTrace(t *testing.T) {
 			"id": 5,
 			"parent": 3,
 			"kind": "WithCancel",
+			"name": "early",
 			"line": 23,
 			"created": "0s",
 			"deadline": "500ms",
@@ -85,9 +90,13 @@ func TestTrace(t *testing.T) {
 		{
 			"id": 1,
 			"func": "main.worker",
+			"label": "worker(child, done)",
 			"line": 28,
+			"nth": 1,
 			"started": "0s",
-			"ended": "500ms"
+			"ended": "500ms",
+			"waited_on": 4,
+			"wait_line": 12
 		}
 	],
 	"afterfuncs": [
@@ -162,6 +171,66 @@ func TestTraceNotifyContext(t *testing.T) {
 		"2 WithTimeout line 12 parent 1: deadline",
 		"3 NotifyContext line 14 parent 2: parent",
 		"4 NotifyContext line 17 parent 1: stop",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// TestTraceSameInstant: contexts cancelled at the same virtual instant are
+// attributed to what happened first, in the program's order: a child's own
+// cancel call before its parent's is the child's reason, and a context
+// whose parent's call cancelled it got the signal from its parent.
+func TestTraceSameInstant(t *testing.T) {
+	for _, procs := range []int{1, 2} {
+		res := runFile(t, testRunner(t), "sameinstant.go", Options{Engine: EngineGo, GOMAXPROCS: procs})
+		if res.Err != nil {
+			t.Fatal(res.Err)
+		}
+		var got []string
+		for _, c := range res.Trace.Contexts {
+			got = append(got, fmt.Sprintf("%s %s at %s: %s %d", c.Name, c.Kind, c.Done, c.Reason, c.CancelLine))
+		}
+		want := []string{
+			" Background at <nil>:  0",
+			"root WithCancel at 0s: cancel 17",
+			"a WithCancel at 0s: parent 0",
+			"b WithCancel at 0s: cancel 15",
+			"c WithCancel at 0s: cancel 16",
+			"d WithCancel at 0s: parent 0",
+		}
+		if strings.Join(got, "\n") != strings.Join(want, "\n") {
+			t.Errorf("GOMAXPROCS=%d: got\n%s\nwant\n%s", procs, strings.Join(got, "\n"), strings.Join(want, "\n"))
+		}
+	}
+}
+
+// TestTraceLanes: goroutines are labelled by what they run, distinct when
+// one go statement starts several; a deferred cancel is recorded as
+// deferred; a goroutine that returned because the context it waited on
+// was cancelled is linked to that context.
+func TestTraceLanes(t *testing.T) {
+	res := runFile(t, testRunner(t), "lanes.go", Options{Engine: EngineGo})
+	if res.Err != nil {
+		t.Fatal(res.Err)
+	}
+	var got []string
+	for _, c := range res.Trace.Contexts {
+		got = append(got, fmt.Sprintf("ctx %d %q: %s line %d, deferred at line %d in %q", c.ID, c.Name, c.Reason, c.CancelLine, c.DeferLine, c.DeferFunc))
+	}
+	for _, g := range res.Trace.Goroutines {
+		got = append(got, fmt.Sprintf("go %q %s-%s, waited on %d at line %d", g.Label, g.Started, g.Ended, g.WaitedOn, g.WaitLine))
+	}
+	want := []string{
+		`ctx 1 "ctx": cancel line 22, deferred at line 19 in "attempt"`,
+		`ctx 2 "":  line 0, deferred at line 0 in ""`,
+		`ctx 3 "ctx": deadline line 0, deferred at line 0 in ""`,
+		`go "worker(ctx, 1, out)" 50ms-110ms, waited on 0 at line 0`,
+		`go "worker(ctx, 2, out)" 50ms-170ms, waited on 0 at line 0`,
+		`go "worker(ctx, 3, out)" 50ms-200ms, waited on 3 at line 11`,
+		`go "worker(ctx, 4, out)" 50ms-200ms, waited on 3 at line 11`,
+		`go "func: <-ctx.Done() #1" 50ms-200ms, waited on 3 at line 34`,
+		`go "func: <-ctx.Done() #2" 50ms-200ms, waited on 3 at line 34`,
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
