@@ -197,7 +197,7 @@ func (m *traceModel) draw(id, title string) string {
 		}
 		rows++
 		drawn++
-		y = m.drawGoroutine(d, &m.gos[i], y)
+		y = m.drawGoroutine(d, &m.gos[i], y, barY)
 	}
 	if more := len(m.gos) - drawn; more > 0 {
 		d.text(dgRootX-4, y+11, dgSmall, "", span{"sw-muted", fmt.Sprintf("… and %s more, not drawn", english.Plural(more, "goroutine"))})
@@ -253,6 +253,7 @@ var legendItems = []struct{ key, words string }{
 	{"deadline-after", "deadline after the end"},
 	{"deadline", "deadline passed"},
 	{"flow", "passed to a child"},
+	{"woke", "ended a goroutine waiting on Done"},
 	{"parent", "cancelled by its parent"},
 	{"signal", "signal"},
 	{"stop", "stopped"},
@@ -286,10 +287,14 @@ func (d *drawing) drawLegend(y float64) float64 {
 			d.el(layerMarks, "path", "class", "sw-fill sw-c-deadline", "d", fmt.Sprintf("M%s %sl5 4l-5 4z", num(gx-2), num(gy-4)))
 		case "deadline-line":
 			d.el(layerBars, "line", "class", "sw-dl sw-c-deadline", "x1", num(gx), "y1", num(gy-7), "x2", num(gx), "y2", num(gy+7))
-		case "flow":
+		case "flow", "woke":
 			d.el(layerEdges, "line", "class", "sw-flow sw-c-parent", "x1", num(gx), "y1", num(gy-7), "x2", num(gx), "y2", num(gy))
 			d.el(layerEdges, "path", "class", "sw-fill sw-c-parent", "d", fmt.Sprintf("M%s %sl3.5 -5h-7z", num(gx), num(gy+3)))
-			mark(d, layerMarks, "parent", "parent", gx, gy+7)
+			if it.key == "flow" {
+				mark(d, layerMarks, "parent", "parent", gx, gy+7)
+			} else {
+				d.el(layerBars, "rect", "class", "sw-bar sw-c-go", "x", num(gx-6), "y", num(gy+4), "width", "14", "height", "6", "rx", "1.5")
+			}
 		case "afterfunc":
 			d.el(layerMarks, "path", "class", "sw-hollow sw-c-af", "d", triangle(gx-3, gy, 3.5))
 			d.el(layerMarks, "path", "class", "sw-fill sw-c-af", "d", triangle(gx+5, gy, 4))

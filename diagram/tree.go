@@ -142,10 +142,24 @@ func (n *ctxNode) name() string {
 	return n.Kind
 }
 
-// ref names the context in a sentence: "WithCancel (line 17)".
+// ref names the context in a sentence: "WithCancel (line 17)", or by its
+// variable, "cache (WithTimeout 100ms, line 22)".
 func (n *ctxNode) ref() string {
-	if n.Line > 0 {
+	switch {
+	case n.Name != "" && n.Line > 0:
+		return fmt.Sprintf("%s (%s, line %d)", n.Name, n.name(), n.Line)
+	case n.Name != "":
+		return fmt.Sprintf("%s (%s)", n.Name, n.name())
+	case n.Line > 0:
 		return fmt.Sprintf("%s (line %d)", n.name(), n.Line)
+	}
+	return n.name()
+}
+
+// short names the context briefly: its variable, else what made it.
+func (n *ctxNode) short() string {
+	if n.Name != "" {
+		return n.Name
 	}
 	return n.name()
 }
@@ -201,8 +215,18 @@ func (n *ctxNode) status() string {
 	switch n.Reason {
 	case "cancel":
 		s = "cancelled at " + at + " by its cancel function"
-		if n.CancelLine > 0 {
+		switch {
+		case n.DeferLine > 0 && n.CancelLine > 0:
+			fn := "its function"
+			if n.DeferFunc != "" {
+				fn = n.DeferFunc
+			}
+			s = fmt.Sprintf("cancelled at %s by the deferred cancel (line %d), when %s returned at line %d", at, n.DeferLine, fn, n.CancelLine)
+		case n.CancelLine > 0:
 			s = fmt.Sprintf("cancelled at %s by the call on line %d", at, n.CancelLine)
+		}
+		if n.Race == "deadline" {
+			s += ", at the instant its deadline passed: which came first depends on scheduling"
 		}
 	case "deadline":
 		s = "cancelled at " + at + " by its deadline"
@@ -226,17 +250,41 @@ func (n *ctxNode) cause() string {
 	return "cause: " + n.Cause
 }
 
-// goName names a goroutine by its function: "go main.worker".
+// goName names a goroutine by what it runs, as the source wrote it: "go
+// worker(ctx, 2)"; else by its function: "go main.worker".
 func goName(g *harness.TraceGoroutine) string {
-	if g.Func == "" {
+	switch {
+	case g.Label != "":
+		return "go " + g.Label
+	case g.Func == "":
 		return "go func"
 	}
 	return "go " + g.Func
 }
 
+// waited is the context whose cancellation ended the goroutine: it waited
+// on its Done channel and returned when it closed.
+func (m *traceModel) waited(g *harness.TraceGoroutine) *ctxNode {
+	if g.WaitedOn == 0 || g.Ended == nil {
+		return nil
+	}
+	for _, n := range m.ctxs {
+		if n.ID == g.WaitedOn && n.Done != nil && *n.Done == *g.Ended {
+			return n
+		}
+	}
+	return nil
+}
+
 // goStatus says how a goroutine ended.
-func goStatus(g *harness.TraceGoroutine) string {
+func (m *traceModel) goStatus(g *harness.TraceGoroutine) string {
 	switch {
+	case g.Ended != nil && m.waited(g) != nil:
+		s := "returned at " + fmtDuration(*g.Ended) + " when " + m.waited(g).short() + " was cancelled"
+		if g.WaitLine > 0 {
+			s += fmt.Sprintf(" (it waited on its Done at line %d)", g.WaitLine)
+		}
+		return s
 	case g.Ended != nil:
 		return "returned at " + fmtDuration(*g.Ended)
 	case g.Leaked && g.State != "":
