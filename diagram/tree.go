@@ -282,7 +282,7 @@ func (m *traceModel) goStatus(g *harness.TraceGoroutine) string {
 	case g.Ended != nil && m.waited(g) != nil:
 		s := "returned at " + fmtDuration(*g.Ended) + " when " + m.waited(g).short() + " was cancelled"
 		if g.WaitLine > 0 {
-			s += fmt.Sprintf(" (it waited on its Done at line %d)", g.WaitLine)
+			s += fmt.Sprintf(", waiting at line %d", g.WaitLine)
 		}
 		return s
 	case g.Ended != nil:
