@@ -236,3 +236,24 @@ func TestTraceLanes(t *testing.T) {
 		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+// TestTraceCanceller: a goroutine that cancels the context it waited on
+// earlier did not return because of that cancellation; the one still
+// waiting did.
+func TestTraceCanceller(t *testing.T) {
+	res := runFile(t, testRunner(t), "canceller.go", Options{Engine: EngineGo})
+	if res.Err != nil {
+		t.Fatal(res.Err)
+	}
+	var got []string
+	for _, g := range res.Trace.Goroutines {
+		got = append(got, fmt.Sprintf("%s ended %s waited on %d at line %d", g.Label, g.Ended, g.WaitedOn, g.WaitLine))
+	}
+	want := []string{
+		"func: if err := fetch(ctx, time.Duration(i+1)*100*time.Millisecond, fail); err != nil … [i=0, fail=true] ended 100ms waited on 0 at line 0",
+		"func: if err := fetch(ctx, time.Duration(i+1)*100*time.Millisecond, fail); err != nil … [i=1, fail=false] ended 100ms waited on 2 at line 18",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}

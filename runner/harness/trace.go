@@ -346,7 +346,14 @@ func Cancel(i, line int, cancel func()) {
 		cancel()
 		return
 	}
+	self := goroutineID()
 	r.mu.Lock()
+	// The caller is running: if the context whose Done it last waited on
+	// is not done yet, that wait ended some other way, and the caller
+	// will not return because of that context's cancellation.
+	if w, ok := r.waits[self]; ok && r.ctxs[w.ctx].ctx.Err() == nil {
+		delete(r.waits, self)
+	}
 	c := r.ctxs[i]
 	var open []int // i and the contexts under it, not done before the call
 	if c.ctx.Err() == nil {
