@@ -272,16 +272,16 @@ func TestDescribe(t *testing.T) {
 				"WithCancel (line 11), derived from a context not recorded, cancelled at 0s by its parent.",
 		},
 		{
-			"names, a deferred cancel, a race",
+			"names, a deferred cancel",
 			&harness.Trace{End: d("900ms"), Contexts: []harness.TraceContext{
 				{ID: 1, Kind: "Background", Line: 20},
 				{ID: 2, Parent: 1, Kind: "WithTimeout", Name: "budget", Line: 23, Deadline: dp("1s"), Done: dp("900ms"), Reason: "cancel", CancelLine: 32, DeferLine: 24, DeferFunc: "main", Err: "context canceled"},
-				{ID: 3, Parent: 2, Kind: "WithTimeout", Name: "attempt", Line: 26, Deadline: dp("300ms"), Done: dp("300ms"), Reason: "cancel", CancelLine: 28, Race: "deadline", Err: "context canceled"},
+				{ID: 3, Parent: 2, Kind: "WithTimeout", Name: "attempt", Line: 26, Deadline: dp("300ms"), Done: dp("300ms"), Reason: "deadline", Err: "context deadline exceeded"},
 				{ID: 4, Parent: 2, Kind: "WithCancel", Name: "ctx", Line: 40, Done: dp("400ms"), Reason: "cancel", CancelLine: 44, DeferLine: 41, Err: "context canceled"},
 			}},
 			"main ran for 900ms of virtual time. 4 contexts: Background (line 20); " +
 				"budget (WithTimeout 1s, line 23), derived from Background (line 20), deadline at 1s, after main returned, cancelled at 900ms by the deferred cancel (line 24), when main returned at line 32; " +
-				"attempt (WithTimeout 300ms, line 26), derived from budget (WithTimeout 1s, line 23), deadline at 300ms, cancelled at 300ms by the call on line 28, at the instant its deadline passed: which came first depends on scheduling; " +
+				"attempt (WithTimeout 300ms, line 26), derived from budget (WithTimeout 1s, line 23), cancelled at 300ms by its deadline; " +
 				"ctx (WithCancel, line 40), derived from budget (WithTimeout 1s, line 23), cancelled at 400ms by the deferred cancel (line 41), when its function returned at line 44.",
 		},
 		{

@@ -214,20 +214,7 @@ func (n *ctxNode) status() string {
 	var s string
 	switch n.Reason {
 	case "cancel":
-		s = "cancelled at " + at + " by its cancel function"
-		switch {
-		case n.DeferLine > 0 && n.CancelLine > 0:
-			fn := "its function"
-			if n.DeferFunc != "" {
-				fn = n.DeferFunc
-			}
-			s = fmt.Sprintf("cancelled at %s by the deferred cancel (line %d), when %s returned at line %d", at, n.DeferLine, fn, n.CancelLine)
-		case n.CancelLine > 0:
-			s = fmt.Sprintf("cancelled at %s by the call on line %d", at, n.CancelLine)
-		}
-		if n.Race == "deadline" {
-			s += ", at the instant its deadline passed: which came first depends on scheduling"
-		}
+		s = "cancelled at " + at + " by " + n.call(n.CancelLine)
 	case "deadline":
 		s = "cancelled at " + at + " by its deadline"
 	case "parent":
@@ -240,6 +227,23 @@ func (n *ctxNode) status() string {
 		s = "done at " + at
 	}
 	return s
+}
+
+// call names the call of the context's cancel function at line: "the call
+// on line 29", "the deferred cancel (line 24), when main returned at line
+// 32".
+func (n *ctxNode) call(line int) string {
+	switch {
+	case n.DeferLine > 0 && line > 0:
+		fn := "its function"
+		if n.DeferFunc != "" {
+			fn = n.DeferFunc
+		}
+		return fmt.Sprintf("the deferred cancel (line %d), when %s returned at line %d", n.DeferLine, fn, line)
+	case line > 0:
+		return fmt.Sprintf("the call on line %d", line)
+	}
+	return "its cancel function"
 }
 
 // cause is the context's cause, where it says more than its error.

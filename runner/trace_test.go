@@ -257,3 +257,30 @@ func TestTraceCanceller(t *testing.T) {
 		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+// TestTraceRace: a cancel call at the instant the deadline passes, from a
+// goroutine that a sleep woke at that instant, races the deadline's timer;
+// the deadline always wins, in the program and in the trace.
+func TestTraceRace(t *testing.T) {
+	want := []string{
+		"Background:",
+		"ctx WithTimeout: deadline context deadline exceeded",
+		"child WithCancel: parent context deadline exceeded",
+	}
+	for _, procs := range []int{1, 2, 1, 2} {
+		res := runFile(t, testRunner(t), "race.go", Options{Engine: EngineGo, GOMAXPROCS: procs})
+		if res.Err != nil {
+			t.Fatal(res.Err)
+		}
+		if res.Stdout() != "context deadline exceeded\n" {
+			t.Errorf("GOMAXPROCS=%d: the program saw %q", procs, res.Stdout())
+		}
+		var got []string
+		for _, c := range res.Trace.Contexts {
+			got = append(got, strings.TrimSpace(fmt.Sprintf("%s %s: %s %s", c.Name, c.Kind, c.Reason, c.Err)))
+		}
+		if strings.Join(got, "\n") != strings.Join(want, "\n") {
+			t.Errorf("GOMAXPROCS=%d: got\n%s\nwant\n%s", procs, strings.Join(got, "\n"), strings.Join(want, "\n"))
+		}
+	}
+}

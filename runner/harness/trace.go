@@ -86,11 +86,6 @@ type TraceContext struct {
 	// example's source.
 	DeferLine int    `json:"defer_line,omitempty"`
 	DeferFunc string `json:"defer_func,omitempty"`
-	// Race names what else was about to cancel the context at the same
-	// virtual instant when its cancel call did ("deadline": its deadline
-	// was due and its timer had not fired yet), so that which came first
-	// depends on scheduling.
-	Race string `json:"race,omitempty"`
 	// Err and Cause are ctx.Err() and context.Cause(ctx) once done.
 	Err   string `json:"err,omitempty"`
 	Cause string `json:"cause,omitempty"`
@@ -340,6 +335,12 @@ func RecordDeadlineCause(i int, cause error) {
 // what the call did is known when it returns, in the order the program
 // made its calls: a child cancelled by its own call before its parent's
 // is recorded as cancelled by that call, even at the same instant.
+//
+// A call that comes at the very instant the context's deadline (or an
+// ancestor's) passes, before its timer has fired, races that timer: which
+// one cancels it would depend on scheduling. Cancel lets the due timer
+// fire first, so that the deadline always wins such a tie, in the program
+// as in the trace, and the two runs of check agree.
 func Cancel(i, line int, cancel func()) {
 	r := rec
 	if r == nil || i < 0 {
@@ -348,13 +349,19 @@ func Cancel(i, line int, cancel func()) {
 	}
 	self := goroutineID()
 	r.mu.Lock()
+	c := r.ctxs[i]
+	if c.Deadline != nil && *c.Deadline <= r.since() && c.ctx.Err() == nil {
+		r.mu.Unlock()
+		<-c.ctx.Done() // the timer is due: it fires at this instant
+		r.mu.Lock()
+	}
+	now := r.since()
 	// The caller is running: if the context whose Done it last waited on
 	// is not done yet, that wait ended some other way, and the caller
 	// will not return because of that context's cancellation.
 	if w, ok := r.waits[self]; ok && r.ctxs[w.ctx].ctx.Err() == nil {
 		delete(r.waits, self)
 	}
-	c := r.ctxs[i]
 	var open []int // i and the contexts under it, not done before the call
 	if c.ctx.Err() == nil {
 		for j, d := range r.ctxs {
@@ -372,29 +379,22 @@ func Cancel(i, line int, cancel func()) {
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	now := r.since()
 	err := c.ctx.Err()
 	if err != context.Canceled {
-		return // its deadline, or an ancestor's, closed it first
+		return // an ancestor's call closed it first, in another goroutine
 	}
 	for _, j := range open {
 		d := r.ctxs[j]
 		if d.reason != "" || d.ctx.Err() != err {
 			continue
 		}
-		if j != i {
+		switch {
+		case j != i:
 			d.reason = "parent"
-			r.finish(j, now, seq)
-			continue
-		}
-		d.reason, d.CancelLine = "cancel", line
-		if d.Kind == "NotifyContext" {
-			d.reason = "stop"
-		}
-		// Its deadline was due: the timer that would have closed it
-		// raced this call, and lost this time.
-		if d.Deadline != nil && *d.Deadline <= now {
-			d.Race = "deadline"
+		case d.Kind == "NotifyContext":
+			d.reason, d.CancelLine = "stop", line
+		default:
+			d.reason, d.CancelLine = "cancel", line
 		}
 		r.finish(j, now, seq)
 	}
@@ -549,6 +549,9 @@ func (r *recorder) snapshot(end time.Duration, leaks []Leak) *Trace {
 			p = r.ctxs[c.parent]
 		}
 		switch {
+		case c.reason == "parent" && p != nil:
+			c.Reason = "parent"
+			c.Err, c.Cause = p.Err, p.Cause
 		case c.reason != "":
 			c.Reason = c.reason
 		case p != nil && p.Done != nil && (*p.Done < *c.Done || *p.Done == *c.Done && p.reason == ""):
