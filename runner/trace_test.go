@@ -284,3 +284,23 @@ func TestTraceRace(t *testing.T) {
 		}
 	}
 }
+
+// TestTraceWaitRace: a goroutine is linked to the cancellation that ended
+// its wait only when it began to wait at an earlier instant: one that
+// begins at the instant of the cancel may have begun just after it.
+func TestTraceWaitRace(t *testing.T) {
+	for _, procs := range []int{1, 2, 1, 2} {
+		res := runFile(t, testRunner(t), "waitrace.go", Options{Engine: EngineGo, GOMAXPROCS: procs})
+		if res.Err != nil {
+			t.Fatal(res.Err)
+		}
+		var got []string
+		for _, g := range res.Trace.Goroutines {
+			got = append(got, fmt.Sprintf("line %d: waited on %d at line %d", g.Line, g.WaitedOn, g.WaitLine))
+		}
+		want := "line 12: waited on 0 at line 0\nline 21: waited on 3 at line 22"
+		if strings.Join(got, "\n") != want {
+			t.Errorf("GOMAXPROCS=%d: got\n%s\nwant\n%s", procs, strings.Join(got, "\n"), want)
+		}
+	}
+}

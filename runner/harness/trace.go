@@ -176,6 +176,7 @@ type doneWait struct {
 	ctx  int // index in ctxs; -1 for none
 	line int
 	seq  int64
+	at   Duration
 }
 
 func newRecorder(file string) *recorder {
@@ -423,7 +424,7 @@ func DoneWait[C any](line int, ch C) C {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.seq++
-	r.waits[id] = doneWait{ctx: i, line: line, seq: r.seq}
+	r.waits[id] = doneWait{ctx: i, line: line, seq: r.seq, at: r.since()}
 	return ch
 }
 
@@ -609,9 +610,11 @@ func (r *recorder) snapshot(end time.Duration, leaks []Leak) *Trace {
 			tg.Leaked, tg.State = true, l.State
 		}
 		// It waited on a Done that closed after it began to wait, and
-		// returned at that instant: the cancellation ended it.
+		// returned at that instant: the cancellation ended it. A wait that
+		// began at the instant of the cancellation is left out: whether
+		// it began before depends on scheduling.
 		if w := g.wait; w.ctx >= 0 && tg.Ended != nil {
-			if c := r.ctxs[w.ctx]; c.Done != nil && *c.Done == *tg.Ended && c.doneSeq > w.seq {
+			if c := r.ctxs[w.ctx]; c.Done != nil && *c.Done == *tg.Ended && c.doneSeq > w.seq && w.at < *c.Done {
 				tg.WaitedOn, tg.WaitLine = newID[w.ctx], w.line
 			}
 		}
