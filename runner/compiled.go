@@ -10,6 +10,7 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"go/types"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -33,9 +34,16 @@ const buildModule = "signalwire.example"
 // statements their wrapper.
 const harnessInit = `package main
 
-import signalwireHarness "` + buildModule + `/internal/harness"
+import (
+	"os"
 
-func init() { signalwireHarness.Main(main) }
+	signalwireHarness "` + buildModule + `/internal/harness"
+)
+
+func init() {
+	os.SignalwireOnExit(signalwireHarness.Exit)
+	signalwireHarness.Main(main)
+}
 
 func signalwireGo[F any](line int, f F) F { return signalwireHarness.Go(line, f) }
 
@@ -49,22 +57,52 @@ const (
 	tracedSignal  = buildModule + "/internal/harness/swsignal"
 )
 
-// writePatch is inserted at the top of (*os.File).write.
-const writePatch = "\tif signalwireWrite(f, b) {\n\t\treturn len(b), nil\n\t}\n"
+// osPatch inserts text at the top of a function of package os, found by
+// its first line.
+type osPatch struct {
+	file, fn, text string
+}
 
-const writeFunc = "func (f *File) write(b []byte) (n int, err error) {\n"
+// osPatches make writes to os.Stdout and os.Stderr frames, and let the
+// harness report before os.Exit ends the program (see SignalwireOnExit in
+// overlay/os_frames.go.txt).
+var osPatches = []osPatch{
+	{"file_posix.go", "func (f *File) write(b []byte) (n int, err error) {\n", "\tif signalwireWrite(f, b) {\n\t\treturn len(b), nil\n\t}\n"},
+	{"proc.go", "func Exit(code int) {\n", "\tif f := signalwireOnExit; f != nil {\n\t\tf(code)\n\t}\n"},
+}
 
 // toolchain describes the go command that builds examples.
 type toolchain struct {
 	version string // "go1.26.8"
 	goroot  string
 	lang    string // "1.26", for go.mod
-	overlay string // the overlay file that frames os writes
+	overlay string // the overlay file that patches package os
 }
 
+// toolchain returns the go command's description, looking it up on first
+// use. Only a successful lookup is kept: a failure, such as the caller's
+// context being cancelled while "go env" ran, is the caller's alone, and the
+// next call tries again.
 func (r *Runner) toolchain(ctx context.Context) (*toolchain, error) {
-	r.toolOnce.Do(func() { r.tool, r.toolErr = r.loadToolchain(ctx) })
-	return r.tool, r.toolErr
+	r.toolInit.Do(func() { r.toolLock = make(chan struct{}, 1) })
+	select {
+	case r.toolLock <- struct{}{}:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	defer func() { <-r.toolLock }()
+	if r.tool != nil {
+		return r.tool, nil
+	}
+	t, err := r.loadToolchain(ctx)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		return nil, err
+	}
+	r.tool = t
+	return t, nil
 }
 
 func (r *Runner) loadToolchain(ctx context.Context) (*toolchain, error) {
@@ -86,24 +124,31 @@ func (r *Runner) loadToolchain(ctx context.Context) (*toolchain, error) {
 	return t, err
 }
 
-// writeOverlay prepares the overlay that makes writes to os.Stdout and
-// os.Stderr frames, so that their order survives.
+// writeOverlay prepares the overlay of package os that makes writes to
+// os.Stdout and os.Stderr frames, so that their order survives, and that
+// lets the harness see os.Exit.
 func (r *Runner) writeOverlay(t *toolchain) (string, error) {
-	orig := filepath.Join(t.goroot, "src", "os", "file_posix.go")
-	src, err := os.ReadFile(orig)
-	if err != nil {
-		return "", err
-	}
-	if !bytes.Contains(src, []byte(writeFunc)) {
-		return "", fmt.Errorf("%s: cannot find %q to patch; this Go release is not supported", orig, strings.TrimSpace(writeFunc))
-	}
-	patched := bytes.Replace(src, []byte(writeFunc), []byte(writeFunc+writePatch), 1)
 	frames, err := embedded.ReadFile("overlay/os_frames.go.txt")
 	if err != nil {
 		return "", err
 	}
-	sum := sha256.Sum256(append(append([]byte(t.version), patched...), frames...))
-	dir := filepath.Join(r.cacheDir(), "overlay", hex.EncodeToString(sum[:8]))
+	osDir := filepath.Join(t.goroot, "src", "os")
+	files := map[string][]byte{"zz_signalwire_frames.go": frames}
+	sum := sha256.New()
+	fmt.Fprintf(sum, "%s\x00%s\x00", t.version, frames)
+	for _, p := range osPatches {
+		orig := filepath.Join(osDir, p.file)
+		src, rerr := os.ReadFile(orig)
+		if rerr != nil {
+			return "", rerr
+		}
+		if !bytes.Contains(src, []byte(p.fn)) {
+			return "", fmt.Errorf("%s: cannot find %q to patch; this Go release is not supported", orig, strings.TrimSpace(p.fn))
+		}
+		files[p.file] = bytes.Replace(src, []byte(p.fn), []byte(p.fn+p.text), 1)
+		fmt.Fprintf(sum, "%s\x00%s\x00", p.file, files[p.file])
+	}
+	dir := filepath.Join(r.cacheDir(), "overlay", hex.EncodeToString(sum.Sum(nil))[:16])
 	index := filepath.Join(dir, "overlay.json")
 	if _, err := os.Stat(index); err == nil {
 		return index, nil
@@ -111,18 +156,15 @@ func (r *Runner) writeOverlay(t *toolchain) (string, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", err
 	}
-	patchedPath := filepath.Join(dir, "file_posix.go")
-	framesPath := filepath.Join(dir, "zz_signalwire_frames.go")
-	if err := writeFileAtomic(patchedPath, patched); err != nil {
-		return "", err
+	replace := map[string]string{}
+	for name, b := range files {
+		path := filepath.Join(dir, name)
+		if err := writeFileAtomic(path, b); err != nil {
+			return "", err
+		}
+		replace[filepath.Join(osDir, name)] = path
 	}
-	if err := writeFileAtomic(framesPath, frames); err != nil {
-		return "", err
-	}
-	idx, err := json.Marshal(map[string]map[string]string{"Replace": {
-		orig: patchedPath,
-		filepath.Join(t.goroot, "src", "os", "zz_signalwire_frames.go"): framesPath,
-	}})
+	idx, err := json.Marshal(map[string]map[string]string{"Replace": replace})
 	if err != nil {
 		return "", err
 	}
@@ -166,11 +208,11 @@ func (r *Runner) build(ctx context.Context, file string, src []byte) (string, *E
 		return "", nil, err
 	}
 	for _, wrapper := range []string{"harness/swcontext/*.go", "harness/swsignal/*.go"} {
-		files, err := fs.Glob(embedded, wrapper)
+		names, err := fs.Glob(embedded, wrapper)
 		if err != nil {
 			return "", nil, err
 		}
-		hfiles = append(hfiles, files...)
+		hfiles = append(hfiles, names...)
 	}
 	for _, name := range hfiles {
 		if strings.HasSuffix(name, "_test.go") {
@@ -263,7 +305,7 @@ func instrument(base string, src []byte) []byte {
 		if !ok {
 			return true
 		}
-		if id, ok := ast.Unparen(g.Call.Fun).(*ast.Ident); ok && builtins[id.Name] {
+		if id, ok := ast.Unparen(g.Call.Fun).(*ast.Ident); ok && isBuiltin(id.Name) {
 			return true
 		}
 		fun := g.Call.Fun
@@ -286,12 +328,13 @@ func instrument(base string, src []byte) []byte {
 	return out
 }
 
-// builtins cannot be passed as values, so go statements calling them are
-// left alone.
-var builtins = map[string]bool{
-	"append": true, "cap": true, "clear": true, "close": true, "complex": true, "copy": true,
-	"delete": true, "imag": true, "len": true, "make": true, "max": true, "min": true, "new": true,
-	"panic": true, "print": true, "println": true, "real": true, "recover": true,
+// isBuiltin reports whether name is a built-in function of the language
+// (append, close, panic, ...), which cannot be passed as a value, so that
+// go statements calling one are left alone. A program that declares its own
+// function of that name is rare enough to lose its trace entry.
+func isBuiltin(name string) bool {
+	_, ok := types.Universe.Lookup(name).(*types.Builtin)
+	return ok
 }
 
 // dropBuildConstraints blanks //go:build and // +build lines above the
@@ -367,5 +410,6 @@ func (r *Runner) runCompiled(ctx context.Context, file string, src []byte, o Opt
 	}
 	res := raw.result(EngineGo, file, o)
 	annotateTrace(res.Trace, src)
+	locateSpin(res.Err, src)
 	return res, nil
 }

@@ -138,7 +138,7 @@ func TestTraceLeak(t *testing.T) {
 // positions, in compile errors and in stacks.
 func TestTraceKeepsPositions(t *testing.T) {
 	src := []byte("package main\n\nimport (\n\t\"context\"\n\t\"fmt\"\n)\n\nfunc main() {\n\tgo fmt.Println(missing)\n\t_ = context.Background()\n}\n")
-	res, err := testRunner(t).Run(t.Context(), "pos.go", src, Options{Engine: EngineGo})
+	res, err := testRunner(t).Run(t.Context(), "pos.go", src, Options{Engine: EngineGo, Timeout: slowMachine})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -146,7 +146,7 @@ func TestTraceKeepsPositions(t *testing.T) {
 		t.Errorf("got %v, want pos.go:9:17: undefined: missing", res.Err)
 	}
 	src = []byte("package main\n\nimport \"context\"\n\nfunc main() {\n\tvar ctx context.Context = context.Background()\n\tctx.SetDeadline()\n}\n")
-	res, err = testRunner(t).Run(t.Context(), "alias.go", src, Options{Engine: EngineGo})
+	res, err = testRunner(t).Run(t.Context(), "alias.go", src, Options{Engine: EngineGo, Timeout: slowMachine})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -627,7 +627,18 @@ func (r *recorder) snapshot(end time.Duration, leaks []Leak) *Trace {
 		}
 		return fmt.Sprintf("%020d %06d %06d %s %s %v %s", int64(g.Started), g.Line, g.Nth, g.Func, ended, g.Leaked, g.State)
 	}
-	sort.SliceStable(t.Goroutines, func(a, b int) bool { return gkey(t.Goroutines[a]) < gkey(t.Goroutines[b]) })
+	// Keys are made once: a leaky program may have started thousands.
+	keyed := make([]struct {
+		key string
+		g   TraceGoroutine
+	}, len(t.Goroutines))
+	for i, g := range t.Goroutines {
+		keyed[i].key, keyed[i].g = gkey(g), g
+	}
+	sort.SliceStable(keyed, func(a, b int) bool { return keyed[a].key < keyed[b].key })
+	for i := range keyed {
+		t.Goroutines[i] = keyed[i].g
+	}
 	for n := range t.Goroutines {
 		t.Goroutines[n].ID = n + 1
 	}
