@@ -13,7 +13,7 @@ func (m *traceModel) drawGoroutine(d *drawing, g *harness.TraceGoroutine, y floa
 	x := dgRootX - 4
 	label := []span{{"sw-label", goName(g)}}
 	if g.Line > 0 {
-		label = append(label, span{"sw-muted", fmt.Sprintf(" · line %d", g.Line)})
+		label = append(label, span{"sw-muted", fmt.Sprintf(" · line\u00a0%d", g.Line)})
 	}
 	class := "sw-muted"
 	if g.Leaked {

@@ -81,7 +81,7 @@ func (m *traceModel) drawContext(d *drawing, n *ctxNode, y float64, barY map[*ct
 		label = []span{{"sw-label", n.Name}, {"sw-muted", " · " + n.name()}}
 	}
 	if n.Line > 0 {
-		label = append(label, span{"sw-muted", fmt.Sprintf(" · line %d", n.Line)})
+		label = append(label, span{"sw-muted", fmt.Sprintf(" · line\u00a0%d", n.Line)})
 	}
 	var status, cause []span
 	if s := n.status(); s != "" {
