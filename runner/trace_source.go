@@ -28,6 +28,38 @@ func doneReceive(n ast.Node) (*ast.CallExpr, bool) {
 	return call, true
 }
 
+// pureReceiver returns the source of x in a receive "<-x.Done()" when x
+// can be evaluated a second time without effect: a variable, a field of
+// one, or a Context() method call on one (r.Context()).
+func pureReceiver(call *ast.CallExpr, src []byte, fset *token.FileSet) (string, bool) {
+	x := call.Fun.(*ast.SelectorExpr).X
+	var pure func(e ast.Expr) bool
+	pure = func(e ast.Expr) bool {
+		switch e := ast.Unparen(e).(type) {
+		case *ast.Ident:
+			return e.Name != "_"
+		case *ast.SelectorExpr:
+			return pure(e.X)
+		case *ast.CallExpr:
+			sel, ok := e.Fun.(*ast.SelectorExpr)
+			return ok && len(e.Args) == 0 && sel.Sel.Name == "Context" && pure(sel.X)
+		}
+		return false
+	}
+	if !pure(x) {
+		return "", false
+	}
+	a, b := fset.Position(x.Pos()).Offset, fset.Position(x.End()).Offset
+	if a < 0 || b > len(src) || a >= b {
+		return "", false
+	}
+	text := string(src[a:b])
+	if strings.Contains(text, "\n") || strings.Contains(text, "/*") || strings.Contains(text, "//") {
+		return "", false
+	}
+	return text, true
+}
+
 // annotateTrace adds to a trace what only the example's source knows: the
 // variable each context was assigned to, what each goroutine runs, and
 // which cancel calls were deferred.

@@ -304,3 +304,20 @@ func TestTraceWaitRace(t *testing.T) {
 		}
 	}
 }
+
+// TestTraceOutsideContext: a context the example did not make, such as
+// the one net/http gives a handler, is recorded when the example waits on
+// its Done, named as the example wrote it.
+func TestTraceOutsideContext(t *testing.T) {
+	res := runFile(t, testRunner(t), "outside.go", Options{Engine: EngineGo})
+	if res.Err != nil || res.Trace == nil {
+		t.Fatal(res.Err, res.Trace)
+	}
+	var got []string
+	for _, c := range res.Trace.Contexts {
+		got = append(got, fmt.Sprintf("%s %q: %s at %s", c.Kind, c.Name, c.Reason, c.Done))
+	}
+	if want := `external "r.Context()": deadline at 1s`; strings.Join(got, "\n") != want {
+		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), want)
+	}
+}

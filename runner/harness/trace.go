@@ -405,17 +405,32 @@ func Cancel(i, line int, cancel func()) {
 // result of a Done method, at the example's line, and returns ch. The
 // compiled engine rewrites "<-x.Done()" as "<-DoneWait(line, x.Done())",
 // in a receive and in a select's case alike.
-func DoneWait[C any](line int, ch C) C {
+func DoneWait[C any](line int, ch C) C { return DoneWaitOn(line, ch, nil, "") }
+
+// DoneWaitOn is DoneWait for "<-x.Done()" where x, written expr in the
+// example, can be evaluated again without effect (a variable, a field,
+// r.Context()). A context the trace has not seen, such as an HTTP
+// request's, is recorded then, as a context from outside named expr, so
+// that the trace shows when its signal came.
+func DoneWaitOn[C any](line int, ch C, x any, expr string) C {
 	r := rec
 	if r == nil {
 		return ch
 	}
 	done, ok := any(ch).(<-chan struct{})
-	if !ok {
+	if !ok || done == nil {
 		return ch
 	}
 	r.mu.Lock()
 	i, ok := r.dones[done]
+	if !ok {
+		if ctx, isCtx := x.(context.Context); isCtx && reflect.TypeOf(ctx).Comparable() && ctx.Done() == done {
+			i, ok = r.lookup(ctx), true
+			if c := r.ctxs[i]; c.Kind == "external" && c.Name == "" {
+				c.Name = expr
+			}
+		}
+	}
 	r.mu.Unlock()
 	if !ok {
 		return ch
