@@ -321,3 +321,13 @@ func TestTraceOutsideContext(t *testing.T) {
 		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), want)
 	}
 }
+
+// TestTraceCustomDeadline: a deadline that no timer of the context
+// package enforces (a Context type of the example's own) is not waited
+// for when its cancel function is called at that instant.
+func TestTraceCustomDeadline(t *testing.T) {
+	res := runFile(t, testRunner(t), "customdeadline.go", Options{Engine: EngineGo})
+	if res.Err != nil || res.Stdout() != "context canceled\n" {
+		t.Fatalf("err %v, output %q", res.Err, res.Stdout())
+	}
+}

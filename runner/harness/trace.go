@@ -351,7 +351,7 @@ func Cancel(i, line int, cancel func()) {
 	self := goroutineID()
 	r.mu.Lock()
 	c := r.ctxs[i]
-	if c.Deadline != nil && *c.Deadline <= r.since() && c.ctx.Err() == nil {
+	if r.timerDue(i) {
 		r.mu.Unlock()
 		<-c.ctx.Done() // the timer is due: it fires at this instant
 		r.mu.Lock()
@@ -399,6 +399,31 @@ func Cancel(i, line int, cancel func()) {
 		}
 		r.finish(j, now, seq)
 	}
+}
+
+// timerDue reports whether context i is not done yet while the timer of
+// its deadline, set by WithTimeout or WithDeadline on it or an ancestor,
+// is due: then the timer fires at this instant. A deadline that comes
+// from a context of another kind (a Context type of the example's own)
+// may have no timer, and is not waited for.
+func (r *recorder) timerDue(i int) bool {
+	c := r.ctxs[i]
+	if c.Deadline == nil || *c.Deadline > r.since() || c.ctx.Err() != nil {
+		return false
+	}
+	for j := i; j >= 0; j = r.ctxs[j].parent {
+		a := r.ctxs[j]
+		if a.Deadline == nil || *a.Deadline != *c.Deadline {
+			return false
+		}
+		if p := a.parent; strings.HasPrefix(a.Kind, "WithTimeout") || strings.HasPrefix(a.Kind, "WithDeadline") {
+			// Its own timer, unless its parent had this deadline first.
+			if p < 0 || r.ctxs[p].Deadline == nil || *r.ctxs[p].Deadline != *c.Deadline {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // DoneWait records that the calling goroutine is about to wait on ch, the
