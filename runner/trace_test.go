@@ -3,6 +3,7 @@ package runner
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -202,6 +203,36 @@ func TestTraceSameInstant(t *testing.T) {
 		if strings.Join(got, "\n") != strings.Join(want, "\n") {
 			t.Errorf("GOMAXPROCS=%d: got\n%s\nwant\n%s", procs, strings.Join(got, "\n"), strings.Join(want, "\n"))
 		}
+	}
+}
+
+// TestTraceSameInstantYaegi: the interpreter, which records contexts
+// without their lines, attributes the same cancels the same way.
+func TestTraceSameInstantYaegi(t *testing.T) {
+	res := runFile(t, testRunner(t), "sameinstant.go", Options{Engine: EngineYaegi})
+	if res.Err != nil {
+		t.Fatal(res.Err)
+	}
+	byID := map[int]TraceContext{}
+	for _, c := range res.Trace.Contexts {
+		byID[c.ID] = c
+	}
+	depth := func(c TraceContext) int {
+		n := 0
+		for ; c.Parent != 0; c = byID[c.Parent] {
+			n++
+		}
+		return n
+	}
+	var got []string
+	for _, c := range res.Trace.Contexts {
+		got = append(got, fmt.Sprintf("depth %d: %s", depth(c), c.Reason))
+	}
+	slices.Sort(got)
+	// root (depth 1) by its call; a and c under it; b under a, d under c.
+	want := "depth 0: \ndepth 1: cancel\ndepth 2: cancel\ndepth 2: parent\ndepth 3: cancel\ndepth 3: parent"
+	if strings.Join(got, "\n") != want {
+		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), want)
 	}
 }
 
