@@ -272,6 +272,13 @@ func TestDescribe(t *testing.T) {
 				"WithCancel (line 11), derived from a context not recorded, cancelled at 0s by its parent.",
 		},
 		{
+			"a request's context, from outside",
+			&harness.Trace{End: d("100ms"), Contexts: []harness.TraceContext{
+				{ID: 1, Kind: "external", Name: "r.Context()", Done: dp("100ms"), Err: "context canceled", Cause: "context canceled"},
+			}},
+			"main ran for 100ms of virtual time. 1 context: r.Context() (context from outside), cancelled at 100ms by the code that made it.",
+		},
+		{
 			"names, a deferred cancel",
 			&harness.Trace{End: d("900ms"), Contexts: []harness.TraceContext{
 				{ID: 1, Kind: "Background", Line: 20},

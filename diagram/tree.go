@@ -225,6 +225,10 @@ func (n *ctxNode) status() string {
 		s = "stopped at " + at
 	default:
 		s = "done at " + at
+		if n.Kind == "external" && n.Err != "" {
+			// Such as an HTTP request's, which the server cancels.
+			s = "cancelled at " + at + " by the code that made it"
+		}
 	}
 	return s
 }

@@ -362,3 +362,30 @@ func TestTraceCustomDeadline(t *testing.T) {
 		t.Fatalf("err %v, output %q", res.Err, res.Stdout())
 	}
 }
+
+// TestTracePipeHTTP: an HTTP exchange over an in-memory network runs on
+// the virtual clock; the trace shows the client's deadline and the
+// request's context the server cancelled at that instant, and leaves out
+// the transport's dial context, which the example's DialContext waited on
+// but which was never cancelled.
+func TestTracePipeHTTP(t *testing.T) {
+	res := runFile(t, testRunner(t), "pipehttp.go", Options{Engine: EngineGo})
+	if res.Err != nil || res.Trace == nil {
+		t.Fatal(res.Err, res.Trace)
+	}
+	if want := "client: gave up after 100ms true\nhandler: stopped at 100ms: context canceled\n"; res.Stdout() != want {
+		t.Errorf("output %q, want %q", res.Stdout(), want)
+	}
+	var got []string
+	for _, c := range res.Trace.Contexts {
+		got = append(got, fmt.Sprintf("%s %q: %s at %s", c.Kind, c.Name, c.Reason, c.Done))
+	}
+	want := []string{
+		`external "r.Context()":  at 100ms`,
+		`Background "":  at <nil>`,
+		`WithTimeout "ctx": deadline at 100ms`,
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}

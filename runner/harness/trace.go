@@ -163,6 +163,7 @@ type ctxRec struct {
 	cause    error  // the cause given to WithTimeoutCause or WithDeadlineCause
 	reason   string // why, when a cancel call is known to have done it
 	doneSeq  int64
+	byWait   bool // recorded when the example waited on its Done (DoneWaitOn)
 }
 
 type goRec struct {
@@ -450,9 +451,10 @@ func DoneWaitOn[C any](line int, ch C, x any, expr string) C {
 	i, ok := r.dones[done]
 	if !ok {
 		if ctx, isCtx := x.(context.Context); isCtx && reflect.TypeOf(ctx).Comparable() && ctx.Done() == done {
+			n := len(r.ctxs)
 			i, ok = r.lookup(ctx), true
-			if c := r.ctxs[i]; c.Kind == "external" && c.Name == "" {
-				c.Name = expr
+			if c := r.ctxs[i]; i == n && c.Kind == "external" {
+				c.Name, c.byWait = expr, true
 			}
 		}
 	}
@@ -615,16 +617,25 @@ func (r *recorder) snapshot(end time.Duration, leaks []Leak) *Trace {
 	}
 	// Canonical order: by creation time, then line, kind and what happened
 	// to it; parents come first since they were made first.
-	order := make([]int, len(r.ctxs))
-	for i := range order {
-		order[i] = i
+	// A context from outside that the example only waited on, and that
+	// was never cancelled, says nothing: it is left out.
+	parents := map[int]bool{}
+	for _, c := range r.ctxs {
+		parents[c.parent] = true
+	}
+	var order []int
+	for i, c := range r.ctxs {
+		if c.byWait && c.Done == nil && !parents[i] {
+			continue
+		}
+		order = append(order, i)
 	}
 	key := func(c *ctxRec) string {
 		done := "~"
 		if c.Done != nil {
 			done = fmt.Sprintf("%020d", int64(*c.Done))
 		}
-		return fmt.Sprintf("%020d %06d %s %s %s %s", int64(c.Created), c.Line, c.Kind, c.Key, done, c.Reason)
+		return fmt.Sprintf("%020d %06d %s %s %s %s %s", int64(c.Created), c.Line, c.Kind, c.Key, done, c.Reason, c.Name)
 	}
 	sort.SliceStable(order, func(a, b int) bool { return key(r.ctxs[order[a]]) < key(r.ctxs[order[b]]) })
 	newID := make([]int, len(r.ctxs))
@@ -636,7 +647,7 @@ func (r *recorder) snapshot(end time.Duration, leaks []Leak) *Trace {
 		c.ID = newID[i]
 		c.Parent = 0
 		if p := r.ctxs[i].parent; p >= 0 {
-			c.Parent = newID[p]
+			c.Parent = newID[p] // never left out: a parent is kept
 		}
 		t.Contexts = append(t.Contexts, c)
 	}
