@@ -51,6 +51,12 @@ func init() {
 
 func signalwireGo[F any](line int, f F) F { return signalwireHarness.Go(line, f) }
 
+func signalwireDone[C any](line int, ch C) C { return signalwireHarness.DoneWait(line, ch) }
+
+func signalwireDoneOn[C, X any](line int, ch C, x X, expr string) C {
+	return signalwireHarness.DoneWaitOn(line, ch, any(x), expr)
+}
+
 func signalwireExit(code int) {
 	signalwireHarness.Exit(code)
 	os.Exit(code)
@@ -318,12 +324,14 @@ func (r *Runner) build(ctx context.Context, file string, src []byte) (string, *E
 
 // instrument rewrites the copy of an example that is built, so that the
 // trace sees its contexts and goroutines: import "context" becomes the
-// recording wrapper of the context package, and "go f(x)" becomes
-// "go signalwireGo(LINE, f)(x)"; and so that os.Exit and log.Fatal report
-// to the harness first (exitCalls). Line directives (/*line file:L:C*/)
-// after each insertion keep every position the compiler and the runtime
-// report exactly as in the original file, and one at the top names the
-// file buildModule/base.
+// recording wrapper of the context package, "go f(x)" becomes
+// "go signalwireGo(LINE, f)(x)" and "<-x.Done()" becomes
+// "<-signalwireDone(LINE, x.Done())" (signalwireDoneOn, given x too, when
+// x can be evaluated twice); and so that os.Exit and log.Fatal report to
+// the harness first (exitCalls). Line directives (/*line file:L:C*/) after
+// each insertion keep every position the compiler and the runtime report
+// exactly as in the original file, and one at the top names the file
+// buildModule/base.
 func instrument(base string, src []byte) []byte {
 	top := []byte(fmt.Sprintf("//line %s/%s:1:1\n", buildModule, base))
 	fset := token.NewFileSet()
@@ -380,6 +388,18 @@ func instrument(base string, src []byte) []byte {
 				uses = append(uses, x.Name+"."+sel.Sel.Name)
 				return false
 			}
+			return true
+		}
+		if call, ok := doneReceive(n); ok { // see runner/trace_source.go
+			at := fset.Position(call.Pos()).Offset
+			end := fset.Position(call.End()).Offset
+			open, close := "signalwireDone(%d, %s", ")"
+			if x, ok := pureReceiver(call, src, fset); ok {
+				open, close = "signalwireDoneOn(%d, %s", fmt.Sprintf(", %s, %q)", x, x)
+			}
+			edits = append(edits,
+				edit{at, at, fmt.Sprintf(open, fset.Position(call.Pos()).Line, lineDirective(call.Pos()))},
+				edit{end, end, close + lineDirective(call.End())})
 			return true
 		}
 		g, ok := n.(*ast.GoStmt)
@@ -511,6 +531,7 @@ func (r *Runner) runCompiled(ctx context.Context, file string, src []byte, o Opt
 		return nil, err
 	}
 	res := raw.result(EngineGo, file, o)
+	annotateTrace(res.Trace, src)
 	locateSpin(res.Err, src)
 	return res, nil
 }
