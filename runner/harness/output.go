@@ -27,27 +27,23 @@ import (
 // reusing what the tool's own build had put in Go's cache.
 const OutputEnv = "SIGNALWIRE_OUTPUT"
 
-// outputSwapped reports whether the program's standard streams are the
-// runner's sockets.
-var outputSwapped bool
-
 // This init runs after the fence's (fence_linux.go): in the process that
 // builds the sandbox and executes the binary again inside it, the
 // descriptors and the variable must be left for the process after the exec.
-func init() { outputSwapped = swapOutput() }
+func init() { swapOutput() }
 
-func swapOutput() bool {
+func swapOutput() {
 	v, ok := syscall.Getenv(OutputEnv)
 	if !ok {
-		return false
+		return
 	}
 	if f, err := parseFence(); err != nil || f != nil && f.Reexec {
-		return false
+		return
 	}
 	os.Unsetenv(OutputEnv)
 	o, e, ok := parseOutputFDs(v)
 	if !ok {
-		return false
+		return
 	}
 	// A program the example starts gets its own standard streams, not
 	// these.
@@ -58,7 +54,6 @@ func swapOutput() bool {
 	// The standard logger took os.Stderr when package log was
 	// initialized.
 	log.SetOutput(os.Stderr)
-	return true
 }
 
 // parseOutputFDs reads "OUT,ERR".
