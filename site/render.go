@@ -135,6 +135,9 @@ func (s *Site) Render(book *Book, results *Results) (map[string][]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	for name, b := range results.engineAssets() { // wasm: engine.go
+		assets[name] = b
+	}
 	for name, b := range assets {
 		files["assets/"+name] = b
 	}

@@ -127,6 +127,10 @@ type Site struct {
 	// ones built into the program when nil. The live preview reads them
 	// from disk, so that editing them shows at once.
 	Theme fs.FS
+	// Engine builds the browser's interpreter engine, which the pages
+	// load when a reader runs an example (see engine.go); without it the
+	// pages offer no Run button.
+	Engine EngineBuilder
 
 	mdOnce  sync.Once
 	hl      Highlighter
@@ -158,7 +162,7 @@ func (s *Site) theme() fs.FS {
 func (s *Site) withTheme() *Site {
 	return &Site{
 		Title: s.Title, Runner: s.Runner, Highlighter: s.Highlighter, Progress: s.Progress,
-		Workers: s.Workers, Limits: s.Limits, Theme: s.Theme,
+		Workers: s.Workers, Limits: s.Limits, Theme: s.Theme, Engine: s.Engine,
 	}
 }
 
