@@ -1,9 +1,9 @@
 // Runs examples in the browser's engine under Node, for engine_test.go:
-//   node engine.js wasm_exec.js run-engine.js engine.wasm < [{"file": ..., "source": ...}]
-// prints the JSON array of the engine's answers.
+//   node engine.js wasm_exec.js run-engine.js engine.wasm answers.json < [{"file": ..., "source": ...}]
+// writes the JSON array of the engine's answers to answers.json.
 "use strict";
 const fs = require("fs");
-const [wasmExec, runEngine, wasmPath] = process.argv.slice(2);
+const [wasmExec, runEngine, wasmPath, outPath] = process.argv.slice(2);
 const nodeFS = globalThis.fs;
 delete globalThis.fs; // the engine gives each instance its own
 require(wasmExec);
@@ -21,6 +21,6 @@ globalThis.fs = nodeFS;
     a.ms = performance.now() - began;
     answers.push(a);
   }
-  process.stdout.write(JSON.stringify(answers));
+  fs.writeFileSync(outPath, JSON.stringify(answers));
   process.exit(0);
 })().catch((e) => { console.error(e); process.exit(1); });
