@@ -85,7 +85,7 @@ func TestEngineMatchesNative(t *testing.T) {
 		return p
 	}
 	root := repoRoot(t)
-	names := []string{"timeout", "manual-cancel", "leak-never-listens", "cancel-cause", "nil-parent", "afterfunc"}
+	names := []string{"timeout", "manual-cancel", "leak-never-listens", "cancel-cause", "nil-parent", "afterfunc", "virtual-clock"}
 	type input struct {
 		File   string `json:"file"`
 		Source string `json:"source"`
