@@ -1,0 +1,62 @@
+package wasmbuild
+
+import (
+	"fmt"
+	"strconv"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"signalwire/internal/browser"
+)
+
+// Targets of the browser engine, printed beside the measures.
+const (
+	targetFirstRunMS = 3000 // first run after the click, download and instantiation included
+	targetLaterRunMS = 100  // each later run of a book example
+	targetGzipMB     = 6.0  // the engine's download
+)
+
+// BenchmarkBrowserRun measures, in headless Chromium on a page served
+// from localhost with an empty browser cache, the first run after the
+// reader's click (download, decompression, compilation, instantiation and
+// the run) and the later runs of the same example, and prints them with
+// the engine's compressed size beside their targets. Run it with
+// -benchtime=1x: each iteration starts a fresh browser.
+func BenchmarkBrowserRun(b *testing.B) {
+	srv := bookSite(b)
+	size := float64(len(builtEngine(b)[Engine])) / (1 << 20)
+	const later = 5
+	for b.Loop() {
+		ctx := browser.New(b)
+		p := page{b, ctx}
+		p.do(chromedp.Navigate(srv.URL + "/first-context.html"))
+		fig := figure("timeout")
+		id := p.eval(fig + `.id`)
+		result := `document.getElementById(` + jsString(id+"-result") + `)`
+		done := `!!` + result + ` && !!` + result + `.querySelector("pre.out") && !` + fig + `.querySelector("button.play-run").disabled`
+		p.eval(`window.t0 = performance.now(); ` + fig + `.querySelector("button.play-run").click(); ""`)
+		p.waitFor(done)
+		first := p.eval(`String(performance.now() - window.t0)`)
+		var total float64
+		for range later {
+			p.eval(result + `.textContent = ""; window.t0 = performance.now(); ` + fig + `.querySelector("button.play-run").click(); ""`)
+			p.waitFor(done)
+			ms, err := strconv.ParseFloat(p.eval(`String(performance.now() - window.t0)`), 64)
+			if err != nil {
+				b.Fatal(err)
+			}
+			total += ms
+		}
+		firstMS, err := strconv.ParseFloat(first, 64)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(firstMS, "first-run-ms")
+		b.ReportMetric(total/later, "later-run-ms")
+		b.ReportMetric(size, "engine-gzip-MB")
+		fmt.Printf("first run after the click: %6.0f ms (target ≤ %d ms)\n", firstMS, targetFirstRunMS)
+		fmt.Printf("each later run:            %6.0f ms (target ≤ %d ms)\n", total/later, targetLaterRunMS)
+		fmt.Printf("engine download:           %6.2f MB gzip (target ≤ %.0f MB)\n", size, targetGzipMB)
+	}
+}
