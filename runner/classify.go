@@ -137,6 +137,10 @@ func (r *raw) result(engine Engine, file string, o Options) *Result {
 		r.rawStderr = []byte(stderr[:i])
 		r.appendRaw(res)
 		res.Output = appendChunk(res.Output, Stderr, "fatal error: "+msg+"\n")
+		if outOfMemory(msg) { // the sandbox's RLIMIT_DATA (isolation.go)
+			res.ExitCode = -1
+			fail(KindMemory, 0, "memory limit exceeded: the program asked for more than %d MiB", hardMemory(o.MemoryLimit)>>20)
+		}
 		fail(KindFatal, 0, "fatal error: %s", msg)
 		return res
 	}

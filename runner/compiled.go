@@ -185,6 +185,7 @@ func (r *Runner) build(ctx context.Context, file string, src []byte) (string, *E
 	unlock := r.lockKey("build:" + key)
 	defer unlock()
 	if _, err := os.Stat(bin); err == nil {
+		used(bin)
 		return bin, nil, nil
 	}
 	if err := os.MkdirAll(filepath.Dir(bin), 0o755); err != nil {
@@ -195,10 +196,11 @@ func (r *Runner) build(ctx context.Context, file string, src []byte) (string, *E
 		return "", nil, err
 	}
 	defer os.RemoveAll(dir)
+	bubbled, inits := bubbleInits(base, dropBuildConstraints(src)) // initclock.go
 	files := map[string][]byte{
 		"go.mod":           []byte("module " + buildModule + "\n\ngo " + t.lang + "\n"),
-		base:               instrument(base, dropBuildConstraints(src)),
-		"zz_signalwire.go": []byte(harnessInit),
+		base:               instrument(base, bubbled),
+		"zz_signalwire.go": []byte(harnessInitCalling(inits)),
 	}
 	hfiles, err := fs.Glob(embedded, "harness/*.go")
 	if err != nil {
@@ -232,16 +234,21 @@ func (r *Runner) build(ctx context.Context, file string, src []byte) (string, *E
 		}
 	}
 	out := filepath.Join(dir, "example.bin")
-	cmd := exec.CommandContext(ctx, r.goCmd(), "build", "-trimpath", "-overlay", t.overlay, "-ldflags=-s -w", "-o", out, ".")
+	bctx, cancel := context.WithTimeout(ctx, compileTimeout) // the compile's bounds: cachebound.go
+	defer cancel()
+	cmd := exec.CommandContext(bctx, r.goCmd(), "build", "-trimpath", "-overlay", t.overlay, "-ldflags=-s -w", "-o", out, ".")
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "GOFLAGS=", "GOWORK=off", "CGO_ENABLED=0", "GOTOOLCHAIN=local", "GO111MODULE=on", "GOPROXY=off")
 	cmd.SysProcAttr = groupAttr(false) // wasm: procattr*.go
 	cmd.Cancel = func() error { return killGroup(cmd.Process) }
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
-	if err := cmd.Run(); err != nil {
+	if err := runBounded(cmd); err != nil {
 		if ctx.Err() != nil {
 			return "", nil, ctx.Err()
+		}
+		if bctx.Err() != nil {
+			return "", &Error{Kind: KindCompile, File: file, Msg: fmt.Sprintf("compiling took longer than %s", compileTimeout)}, nil
 		}
 		if e := compileError(file, base, stderr.String()); e != nil {
 			return "", e, nil
@@ -249,6 +256,9 @@ func (r *Runner) build(ctx context.Context, file string, src []byte) (string, *E
 		return "", nil, fmt.Errorf("building %s: %v\n%s", file, err, stderr.String())
 	}
 	if err := os.Rename(out, bin); err != nil {
+		return "", nil, err
+	}
+	if err := trimCache(filepath.Dir(bin), BinaryCacheBound); err != nil {
 		return "", nil, err
 	}
 	return bin, nil, nil
@@ -385,8 +395,9 @@ func (r *Runner) runCompiled(ctx context.Context, file string, src []byte, o Opt
 		return &Result{Engine: EngineGo, ExitCode: -1, Err: cerr, Realtime: o.Realtime}, nil
 	}
 	c := child{
-		path: bin,
-		cfg:  o.harnessConfig(buildModule + "/" + filepath.Base(file)),
+		path:  bin,
+		cfg:   o.harnessConfig(buildModule + "/" + filepath.Base(file)),
+		fence: r.fence(ctx, bin, o, true),
 	}
 	c.cfg.Trace = !o.NoTrace
 	if o.GOMAXPROCS > 0 {

@@ -38,8 +38,13 @@ const childEnv = "SIGNALWIRE_RUNNER_CHILD"
 //	}
 //
 // because the runner re-executes that program to interpret each example in a
-// process of its own. Nothing else of the program runs in the child.
-func IsChild() bool { return os.Getenv(childEnv) == "yaegi" }
+// process of its own. Nothing else of the program runs in the child. (The
+// runner also starts it once to learn whether the machine can build the
+// OS sandbox: see [Runner.Isolation].)
+func IsChild() bool {
+	v := os.Getenv(childEnv)
+	return v == "yaegi" || v == probeChildEnv
+}
 
 // ChildMain runs the example the runner hands to this process under the
 // interpreter, reports what it did to the runner and exits. It never
@@ -48,6 +53,9 @@ func ChildMain() {
 	if !IsChild() {
 		fmt.Fprintln(os.Stderr, "runner.ChildMain: this process was not started by the runner")
 		os.Exit(harness.ExitLimit)
+	}
+	if os.Getenv(childEnv) == probeChildEnv { // the sandbox's probe: sandbox_*.go
+		probeChild()
 	}
 	interpChild()
 }
@@ -78,6 +86,7 @@ func (r *Runner) runInterp(ctx context.Context, file string, src []byte, o Optio
 	}
 	c.extra = src
 	c.cfg = o.harnessConfig(shortName(file))
+	c.fence = r.fence(ctx, c.path, o, false)
 	c.cfg.Trace = !o.NoTrace
 	if o.GOMAXPROCS > 0 {
 		c.env = append(c.env, "GOMAXPROCS="+strconv.Itoa(o.GOMAXPROCS))
@@ -97,6 +106,11 @@ func (r *Runner) runInterp(ctx context.Context, file string, src []byte, o Optio
 // interpChild runs in the child process. It never returns.
 func interpChild() {
 	os.Unsetenv(childEnv)
+	iso, err := enterInPlace() // the OS sandbox: sandbox_*.go
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(harness.ExitFence)
+	}
 	cfg, fw, err := harness.Load()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "signalwire interpreter:", err)
@@ -121,7 +135,7 @@ func interpChild() {
 		Env:    filterEnv(os.Environ()),
 	})
 	os.Unsetenv("YAEGI_SPECIAL_STDIO")
-	if err := i.Use(interpSymbols()); err != nil {
+	if err := i.Use(interpSymbols(iso)); err != nil {
 		harness.Fail(harness.Report{Outcome: harness.OutcomeHarness, Message: err.Error()})
 	}
 	if err := i.Use(exits(stderr)); err != nil {
@@ -160,9 +174,9 @@ func filterEnv(env []string) []string {
 	return out
 }
 
-// interpSymbols is yaegi's standard library cut down to what the sandbox
-// allows.
-func interpSymbols() interp.Exports {
+// interpSymbols is yaegi's standard library cut down to what the
+// isolation of the run allows (sandbox.go).
+func interpSymbols(iso Isolation) interp.Exports {
 	out := interp.Exports{}
 	for key, syms := range stdSymbols() { // wasm: stdsymbols*.go
 		slash := strings.LastIndex(key, "/")
@@ -170,17 +184,13 @@ func interpSymbols() interp.Exports {
 			out[key] = syms // "." holds yaegi's interface wrappers
 			continue
 		}
-		only, ok := allowed[key[:slash]]
-		if !ok {
-			continue
-		}
-		if only == nil {
-			out[key] = syms
+		path := key[:slash]
+		if importRefusal(path, iso) != "" {
 			continue
 		}
 		m := map[string]reflect.Value{}
 		for name, v := range syms {
-			if only[name] {
+			if nameRefusal(path, name, iso) == "" {
 				m[name] = v
 			}
 		}

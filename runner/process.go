@@ -25,7 +25,8 @@ type child struct {
 	env   []string // added to the minimal environment
 	extra []byte   // written to descriptor 4, when not nil
 	cfg   harness.Config
-	hello bool // the process must say it is the interpreter's child
+	hello bool           // the process must say it is the interpreter's child
+	fence *harness.Fence // the OS sandbox (sandbox_*.go); nil in allowlist mode
 }
 
 // raw is what a child process did, before interpretation.
@@ -100,6 +101,17 @@ func start(ctx context.Context, c child, outputLimit int) (*raw, error) {
 	cmd.SysProcAttr = groupAttr(true) // wasm: procattr*.go
 	cmd.Cancel = func() error { return killGroup(cmd.Process) }
 	cmd.WaitDelay = time.Second
+	if c.fence != nil { // the OS sandbox: sandbox_*.go
+		cleanup, err := sandboxCmd(cmd, c.fence, dir)
+		if err != nil {
+			framesW.Close()
+			if extraW != nil {
+				extraW.Close()
+			}
+			return nil, err
+		}
+		defer cleanup()
+	}
 
 	began := time.Now()
 	if err := cmd.Start(); err != nil {
@@ -143,6 +155,9 @@ func start(ctx context.Context, c child, outputLimit int) (*raw, error) {
 	r.rawStdout, r.rawStderr = stdout.Bytes(), stderr.Bytes()
 	r.exitCode = cmd.ProcessState.ExitCode()
 	r.truncated = quota.exceeded()
+	if c.fence != nil && r.report == nil && r.exitCode == harness.ExitFence {
+		return nil, fenceError(r.rawStderr)
+	}
 
 	var feedErr error
 	if fed != nil {

@@ -60,6 +60,9 @@ type Result struct {
 	Err *Error `json:"error,omitempty"`
 	// Cached is set when the result came from the cache.
 	Cached bool `json:"cached,omitempty"`
+	// Isolation is what fenced the run in: "namespaces+landlock",
+	// "namespaces" or "allowlist" (see [Runner.Isolation]).
+	Isolation Isolation `json:"isolation,omitempty"`
 	// Divergence is set by the "both" engine when the interpreter did not
 	// do what the compiled program did.
 	Divergence *Divergence `json:"divergence,omitempty"`
@@ -178,3 +181,7 @@ func describeGoroutine(file string, g Leak) string {
 	}
 	return s
 }
+
+// Leaked counts the goroutines still alive after main returned, those not
+// listed in Leaks included.
+func (r *Result) Leaked() int { return max(r.LeakCount, len(r.Leaks)) }

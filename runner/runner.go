@@ -32,12 +32,19 @@
 //
 // # What an example may do
 //
-// An example is one file of package main with a main function. It may import
-// only the packages listed by [AllowedImports]; from os only Args, Exit,
-// Getenv, LookupEnv, Stdin, Stdout, Stderr, Interrupt, Kill and Signal.
-// Anything else (os/exec, syscall, unsafe, runtime, file access through os,
-// //go:linkname, //go:embed) is refused before anything runs, under both
-// engines, with the position of the offending import or use.
+// An example is one file of package main with a main function. Inside the
+// OS sandbox (see [Isolation]) it may import the whole standard library
+// except what escapes the sandbox's rules or breaks the harness, listed by
+// [RefusedImports] (os/exec, os.StartProcess, syscall, unsafe, plugin, cgo,
+// runtime/debug, testing, most of runtime, //go:linkname, //go:embed);
+// file operations work on its run directory. Without the sandbox, it may
+// import only the packages listed by [AllowedImports]; from os only Args,
+// Exit, Getenv, LookupEnv, Stdin, Stdout, Stderr, Interrupt, Kill and
+// Signal. What is not allowed is refused before anything runs, under both
+// engines, with the position of the offending import or use. So is a file
+// that go build would exclude by its build constraints (//go:build ignore
+// excepted), and a variable or composite literal larger than the memory
+// limit.
 //
 // # The virtual clock
 //
@@ -56,10 +63,21 @@
 // "fatal error: all goroutines are asleep - deadlock!" ([KindDeadlock]),
 // with where each one waits.
 //
+// init functions run in the bubble under both engines; package-level
+// variables are initialized on the real clock under the compiled engine,
+// before any code of the harness runs, and in the bubble under the
+// interpreter.
+//
 // # Isolation and limits
 //
 // Each run happens in a child process of its own process group, in an empty
-// temporary directory, with a minimal environment (TZ=UTC, LANG=C). Leaked
+// temporary directory, with a minimal environment (TZ=UTC, LANG=C). On Linux
+// the child is also in an OS sandbox: new user, mount, PID, network (only
+// its own loopback), IPC and UTS namespaces, a private root holding only
+// the run directory and the program, Landlock, no_new_privs and a data
+// rlimit set before any of the example's code runs; where the machine
+// cannot build it, runs fall back to the import allowlist alone, and each
+// [Result] records its [Isolation]. Leaked
 // goroutines, panics, os.Exit, endless loops and runaway memory cannot hurt
 // the caller. Limits: wall-clock time (Options.Timeout, default 10s),
 // virtual time (Options.Budget, default 24h), output (Options.OutputLimit,
@@ -218,6 +236,9 @@ type Runner struct {
 	CacheDir string
 	// NoResultCache runs every example even when a result is cached.
 	NoResultCache bool
+	// NoSandbox runs examples without the OS sandbox, with the import
+	// allowlist as their only fence (see [Isolation]).
+	NoSandbox bool
 
 	// self is the program re-executed as the interpreter's child;
 	// os.Executable() when empty.
@@ -276,8 +297,9 @@ func (r *Runner) cacheDir() string {
 // the example did, failures included, is in the Result.
 func (r *Runner) Run(ctx context.Context, file string, src []byte, opts Options) (*Result, error) {
 	o := opts.withDefaults()
-	if e := check(file, src); e != nil {
-		return &Result{Engine: o.Engine, ExitCode: -1, Err: e, Realtime: o.Realtime}, nil
+	iso := r.Isolation(ctx) // the OS sandbox: isolation.go
+	if e := check(file, src, iso, o); e != nil {
+		return &Result{Engine: o.Engine, ExitCode: -1, Err: e, Realtime: o.Realtime, Isolation: iso}, nil
 	}
 	key, err := r.resultKey(ctx, file, src, o)
 	if err != nil {
@@ -299,6 +321,10 @@ func (r *Runner) Run(ctx context.Context, file string, src []byte, opts Options)
 	}
 	if err != nil {
 		return nil, err
+	}
+	res.Isolation = iso
+	if res.Divergence != nil && res.Divergence.Interpreted != nil {
+		res.Divergence.Interpreted.Isolation = iso
 	}
 	r.storeResult(key, res)
 	return res, nil

@@ -1,17 +1,11 @@
 package site
 
 import (
-	"os"
 	"testing"
 
-	"signalwire/runner"
+	"signalwire/internal/runnertest"
 )
 
 // TestMain lets the runner re-execute this test binary as the
-// interpreter's child process (see runner.IsChild).
-func TestMain(m *testing.M) {
-	if runner.IsChild() {
-		runner.ChildMain()
-	}
-	os.Exit(m.Run())
-}
+// interpreter's child process.
+func TestMain(m *testing.M) { runnertest.Main(m) }
