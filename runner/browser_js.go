@@ -12,10 +12,19 @@ import (
 func RunInBrowser(ctx context.Context, file string, src []byte, opts Options) (*Result, error) {
 	o := opts.withDefaults()
 	o.Engine = EngineYaegi
-	if e := check(file, src); e != nil {
-		return &Result{Engine: o.Engine, ExitCode: -1, Err: e, Realtime: o.Realtime}, nil
+	// The browser's own sandbox fences the page in; the runner's OS
+	// sandbox does not exist here, so the allowlist applies, as on a
+	// machine without namespaces.
+	iso := IsolationAllowlist
+	if e := check(file, src, iso, o); e != nil {
+		return &Result{Engine: o.Engine, ExitCode: -1, Err: e, Realtime: o.Realtime, Isolation: iso}, nil
 	}
-	return (&Runner{self: "signalwire"}).runInterp(ctx, file, src, o) // no executable: spawn_js.go starts the child
+	// No executable: spawn_js.go starts the child.
+	res, err := (&Runner{self: "signalwire", NoSandbox: true}).runInterp(ctx, file, src, o)
+	if res != nil {
+		res.Isolation = iso
+	}
+	return res, err
 }
 
 // KilledResult is the result of a run that the page stopped after
