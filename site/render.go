@@ -139,7 +139,7 @@ func (s *Site) Render(book *Book, results *Results) (map[string][]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	for name, b := range results.engineAssets() { // wasm: engine.go
+	for name, b := range s.engineAssets(results) { // wasm: engine.go
 		assets[name] = b
 	}
 	for name, b := range assets {

@@ -86,12 +86,21 @@
   // move its clock meanwhile: the pending function holds it (synctest.Acquire).
   const later = (callback, ...args) => queueMicrotask(() => callback(...args));
 
-  // childFS is the file system of one child instance.
-  function childFS(source, limit, onOver) {
+  // childFS is the file system of one child instance. Its program, on
+  // descriptor 4, comes with feed: a read waits for it.
+  function childFS(limit, onOver) {
     const out = { 1: new Bytes(), 2: new Bytes(), 3: new Bytes() };
     const quota = new Quota(limit);
+    let source = null;
+    let waiting = null; // a read of descriptor 4 before the program came
     let readAt = 0;
     let stopped = false;
+    const readSource = (buffer, offset, length, callback) => {
+      const n = Math.min(length, source.length - readAt);
+      buffer.set(source.subarray(readAt, readAt + n), offset);
+      readAt += n;
+      later(callback, null, n);
+    };
     const fs = {
       constants: { O_WRONLY: 1, O_RDWR: 2, O_CREAT: 64, O_TRUNC: 512, O_APPEND: 1024, O_EXCL: 128, O_DIRECTORY: 65536 },
       writeSync(fd, buf) {
@@ -111,10 +120,8 @@
       read(fd, buffer, offset, length, position, callback) {
         if (fd === 0 || fd === NULL_FD) { later(callback, null, 0); return; }
         if (fd !== 4 || position !== null) { later(callback, enosys()); return; }
-        const n = Math.min(length, source.length - readAt);
-        buffer.set(source.subarray(readAt, readAt + n), offset);
-        readAt += n;
-        later(callback, null, n);
+        if (source === null) { waiting = () => readSource(buffer, offset, length, callback); return; }
+        readSource(buffer, offset, length, callback);
       },
       open(path, flags, mode, callback) {
         if (path === "/dev/null") later(callback, null, NULL_FD);
@@ -129,13 +136,19 @@
       "readdir", "readlink", "rename", "rmdir", "stat", "symlink", "truncate", "unlink", "utimes"]) {
       fs[name] = (...args) => later(args[args.length - 1], name.endsWith("stat") ? enoent() : enosys());
     }
-    return { fs, out, stop() { stopped = true; } };
+    return {
+      fs, out,
+      feed(src) {
+        source = src;
+        if (waiting) { const w = waiting; waiting = null; w(); }
+      },
+    };
   }
 
   // engineFS is the engine instance's: what it writes goes to the console.
   function engineFS() {
     const decoder = new TextDecoder("utf-8");
-    const fs = childFS(new Uint8Array(0), Infinity, () => {}).fs;
+    const fs = childFS(Infinity, () => {}).fs;
     fs.writeSync = (fd, buf) => { console.log(decoder.decode(buf)); return buf.length; };
     return fs;
   }
@@ -156,28 +169,34 @@
     return done;
   }
 
-  // stopInstance makes an instance that went over its output limit inert:
-  // no pending timer wakes it again. Its memory goes with the last reference.
+  // stopInstance makes an instance that exited, or went over its output
+  // limit, inert: no pending timer wakes it again. Its memory goes with the last reference.
   function stopInstance(go) {
     for (const id of go._scheduledTimeouts.values()) clearTimeout(id);
     go._scheduledTimeouts.clear();
     go._resume = () => {};
   }
 
-  function spawn(module, args, env, source, limit) {
-    return new Promise((resolve, reject) => {
-      const go = new globalThis.Go();
-      go.argv = ["signalwire"].concat(args);
-      go.env = {};
-      for (const kv of env) {
-        const eq = kv.indexOf("=");
-        go.env[kv.slice(0, eq)] = kv.slice(eq + 1);
-      }
-      const began = performance.now();
+  // prepare starts a child instance, which initialises (the Go runtime,
+  // the interpreter's packages, the harness) and then waits for its
+  // program on descriptor 4. run hands it the program and resolves with
+  // what it did once it exits.
+  function prepare(module, args, env, limit) {
+    const go = new globalThis.Go();
+    go.argv = ["signalwire"].concat(args);
+    go.env = {};
+    for (const kv of env) {
+      const eq = kv.indexOf("=");
+      go.env[kv.slice(0, eq)] = kv.slice(eq + 1);
+    }
+    let began = 0;
+    let settle;
+    const done = new Promise((resolve, reject) => {
       let settled = false;
-      const settle = (exitCode) => {
+      settle = (exitCode, err) => {
         if (settled) return;
         settled = true;
+        if (err) { reject(err); return; }
         resolve({
           frames: child.out[3].concat(),
           stdout: child.out[1].concat(),
@@ -186,15 +205,43 @@
           wall: performance.now() - began,
         });
       };
-      const child = childFS(source, limit, () => {
-        // Over the output limit: stop the instance, as the runner kills
-        // the child's process group, and report what it wrote.
-        stopInstance(go);
-        settle(-1);
-      });
-      go.exit = (code) => settle(code);
-      start(module, go, child.fs).catch(reject);
     });
+    const child = childFS(limit, () => {
+      // Over the output limit: stop the instance, as the runner kills
+      // the child's process group, and report what it wrote.
+      stopInstance(go);
+      settle(-1);
+    });
+    go.exit = (code) => {
+      stopInstance(go); // a timer it set must not wake it once it has exited
+      settle(code);
+    };
+    start(module, go, child.fs).catch((err) => settle(0, err));
+    return {
+      key: JSON.stringify([args, env, limit]),
+      run(source) {
+        began = performance.now();
+        child.feed(source);
+        return done;
+      },
+    };
+  }
+
+  // A spare child, prepared while the reader reads, so that a run does
+  // not wait for an instance to start. It is used only by a run with the
+  // same arguments, environment and limit, which every run of the page
+  // has; any other run starts its own.
+  let spare = null;
+
+  async function spawn(module, args, env, source, limit) {
+    const key = JSON.stringify([args, env, limit]);
+    const child = spare && spare.key === key ? spare : prepare(module, args, env, limit);
+    spare = null;
+    try {
+      return await child.run(source);
+    } finally {
+      setTimeout(() => { if (!spare) spare = prepare(module, args, env, limit); }, 0);
+    }
   }
 
   globalThis.SignalWireEngine = {
