@@ -165,6 +165,9 @@ func TestBrowserEdit(t *testing.T) {
 	p.do(chromedp.Navigate(srv.URL + "/first-context.html"))
 	id := p.eval(fig + `.id`)
 
+	// Record what the status line says while the engine loads.
+	p.eval(`(el => { window.statuses = []; new MutationObserver(() => statuses.push(el.textContent)).observe(el, {childList: true, characterData: true, subtree: true}); return ""; })(` + fig + `.querySelector(".play-status"))`)
+
 	// Keyboard: focus Edit, press Enter; the editor opens focused.
 	p.do(chromedp.Focus(chromedp.CSS("#"+id+" button.play-edit")), chromedp.KeyEvent("\r"))
 	p.waitFor(`document.activeElement && document.activeElement.id === ` + jsString(id+"-textarea"))
@@ -200,6 +203,9 @@ func TestBrowserEdit(t *testing.T) {
 	}
 	if got := p.eval(fig + `.querySelector(".output pre.out").textContent`); !strings.Contains(got, "after 500ms") {
 		t.Errorf("the verified output is now %q; it must stay", got)
+	}
+	if got := p.eval(`statuses.find(s => /^Loading the interpreter: [0-9.]+ MB of [0-9.]+ MB/.test(s)) || statuses.join(" | ")`); !strings.HasPrefix(got, "Loading the interpreter: ") {
+		t.Errorf("the status never showed the engine's download; it said: %s", got)
 	}
 	if got := p.eval(fig + `.querySelector(".play-status").getAttribute("aria-live")`); got != "polite" {
 		t.Errorf("the status is not a live region")
