@@ -45,6 +45,12 @@ func init() {
 }
 
 func signalwireGo[F any](line int, f F) F { return signalwireHarness.Go(line, f) }
+
+func signalwireDone[C any](line int, ch C) C { return signalwireHarness.DoneWait(line, ch) }
+
+func signalwireDoneOn[C, X any](line int, ch C, x X, expr string) C {
+	return signalwireHarness.DoneWaitOn(line, ch, any(x), expr)
+}
 `
 
 // tracedContext and tracedSignal are the import paths that replace
@@ -266,8 +272,10 @@ func (r *Runner) build(ctx context.Context, file string, src []byte) (string, *E
 
 // instrument rewrites the copy of an example that is built, so that the
 // trace sees its contexts and goroutines: import "context" becomes the
-// recording wrapper of the context package, and "go f(x)" becomes
-// "go signalwireGo(LINE, f)(x)". Line directives (/*line file:L:C*/) after
+// recording wrapper of the context package, "go f(x)" becomes
+// "go signalwireGo(LINE, f)(x)" and "<-x.Done()" becomes
+// "<-signalwireDone(LINE, x.Done())" (signalwireDoneOn, given x too, when
+// x can be evaluated twice). Line directives (/*line file:L:C*/) after
 // each insertion keep every position the compiler and the runtime report
 // exactly as in the original file.
 func instrument(base string, src []byte) []byte {
@@ -299,6 +307,18 @@ func instrument(base string, src []byte) []byte {
 		edits = append(edits, edit{at, at + len(imp.Path.Value), strconv.Quote(to) + lineDirective(imp.Path.End())})
 	}
 	ast.Inspect(f, func(n ast.Node) bool {
+		if call, ok := doneReceive(n); ok { // see runner/trace_source.go
+			at := fset.Position(call.Pos()).Offset
+			end := fset.Position(call.End()).Offset
+			open, close := "signalwireDone(%d, %s", ")"
+			if x, ok := pureReceiver(call, src, fset); ok {
+				open, close = "signalwireDoneOn(%d, %s", fmt.Sprintf(", %s, %q)", x, x)
+			}
+			edits = append(edits,
+				edit{at, at, fmt.Sprintf(open, fset.Position(call.Pos()).Line, lineDirective(call.Pos()))},
+				edit{end, end, close + lineDirective(call.End())})
+			return true
+		}
 		g, ok := n.(*ast.GoStmt)
 		if !ok {
 			return true
@@ -408,6 +428,7 @@ func (r *Runner) runCompiled(ctx context.Context, file string, src []byte, o Opt
 		return nil, err
 	}
 	res := raw.result(EngineGo, file, o)
+	annotateTrace(res.Trace, src)
 	locateSpin(res.Err, src)
 	return res, nil
 }

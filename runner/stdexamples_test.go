@@ -10,7 +10,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"sort"
 	"strings"
@@ -59,8 +58,13 @@ type stdExample struct {
 // back in noPlay.
 func stdExamples(t *testing.T) (examples []stdExample, noPlay []string) {
 	t.Helper()
+	out, err := exec.Command("go", "env", "GOROOT").Output()
+	if err != nil {
+		t.Skipf("go env GOROOT: %v", err)
+	}
+	goroot := strings.TrimSpace(string(out))
 	for _, pkg := range stdExamplePackages {
-		dir := filepath.Join(runtime.GOROOT(), "src", filepath.FromSlash(pkg))
+		dir := filepath.Join(goroot, "src", filepath.FromSlash(pkg))
 		files, err := filepath.Glob(filepath.Join(dir, "*_test.go"))
 		if err != nil {
 			t.Fatal(err)
