@@ -460,7 +460,11 @@ func openBrowser(ctx context.Context, target string) error {
 
 // browserEngine builds the interpreter engine that the pages load to run
 // the examples in the reader's browser, with r's go command, cached beside
-// r's results.
-func browserEngine(r *runner.Runner) *wasmbuild.Builder {
+// r's results. It is built from the tool's sources: a book kept outside
+// this repository gets pages without Run buttons (nil).
+func browserEngine(r *runner.Runner) site.EngineBuilder {
+	if _, err := os.Stat(filepath.Join(filepath.FromSlash(wasmbuild.Package), "main.go")); err != nil {
+		return nil
+	}
 	return &wasmbuild.Builder{Go: r.GoCommand(), Dir: ".", CacheDir: r.CacheRoot()}
 }
