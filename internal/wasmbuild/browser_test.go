@@ -49,6 +49,32 @@ func bookSite(t testing.TB) *httptest.Server {
 	return srv
 }
 
+// requestLog records the paths a server was asked for.
+type requestLog struct {
+	mu    sync.Mutex
+	paths []string
+}
+
+func (l *requestLog) wrap(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		l.mu.Lock()
+		l.paths = append(l.paths, r.URL.Path)
+		l.mu.Unlock()
+		h.ServeHTTP(w, r)
+	})
+}
+
+func (l *requestLog) asked(path string) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for _, p := range l.paths {
+		if p == path {
+			return true
+		}
+	}
+	return false
+}
+
 type page struct {
 	t   testing.TB
 	ctx context.Context
@@ -293,5 +319,35 @@ func TestBrowserStopsEndlessLoop(t *testing.T) {
 	p.waitFor(`!!document.querySelector("#` + id + `-result pre.out") && !` + fig + `.querySelector("button.play-run").disabled`)
 	if got := p.eval(`document.querySelector("#` + id + `-result pre.out").textContent`); !strings.Contains(got, "after 500ms") {
 		t.Errorf("the run after the stopped one printed %q", got)
+	}
+}
+
+// TestBrowserLoadsOnDemand: reading a page downloads nothing of the
+// engine; the first Edit does.
+func TestBrowserLoadsOnDemand(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the book and the engine")
+	}
+	ctx := browser.New(t)
+	bookSite(t)
+	log := &requestLog{}
+	srv := httptest.NewServer(log.wrap(http.FileServer(http.Dir(bookDir))))
+	t.Cleanup(srv.Close)
+	p := page{t, ctx}
+	p.do(chromedp.Navigate(srv.URL + "/first-context.html"))
+	p.waitFor(`document.readyState === "complete" && !!document.querySelector("button.play-edit")`)
+	p.do(chromedp.Sleep(time.Second)) // anything eager would have started by now
+	for _, asset := range []string{"/assets/run-worker.js", "/assets/wasm_exec.js", "/assets/run-engine.js", "/assets/" + Engine} {
+		if log.asked(asset) {
+			t.Errorf("reading the page downloaded %s", asset)
+		}
+	}
+	p.eval(figure("timeout") + `.querySelector("button.play-edit").click(); ""`)
+	deadline := time.Now().Add(time.Minute)
+	for !log.asked("/assets/"+Engine) && time.Now().Before(deadline) {
+		time.Sleep(50 * time.Millisecond)
+	}
+	if !log.asked("/assets/" + Engine) {
+		t.Errorf("Edit did not start loading the engine")
 	}
 }
