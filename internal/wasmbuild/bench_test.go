@@ -28,7 +28,7 @@ const (
 // -benchtime=1x: each iteration starts a fresh browser.
 func BenchmarkBrowserRun(b *testing.B) {
 	srv := bookSite(b)
-	size := float64(len(builtEngine(b)[Engine])) / (1 << 20)
+	size := float64(len(builtEngine(b)[Engine])) / 1e6
 	const later = 10
 	for b.Loop() {
 		ctx := browser.New(b)
