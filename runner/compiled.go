@@ -20,7 +20,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
 	"signalwire/runner/harness"
@@ -297,7 +296,7 @@ func (r *Runner) build(ctx context.Context, file string, src []byte) (string, *E
 	cmd := exec.CommandContext(bctx, r.goCmd(), append(append([]string{"build"}, buildFlags...), "-o", out, "./"+filepath.Base(dir))...)
 	cmd.Dir = mod
 	cmd.Env = append(os.Environ(), buildEnv...)
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.SysProcAttr = groupAttr(false) // wasm: procattr*.go
 	cmd.Cancel = func() error { return killGroup(cmd.Process) }
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr

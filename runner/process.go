@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"strconv"
@@ -105,7 +106,7 @@ func start(ctx context.Context, c child, outputLimit int) (*raw, error) {
 	stderr := &cappedBuffer{quota: quota}
 	cmd.Stdout, cmd.Stderr = stdout, stderr
 	cmd.ExtraFiles = files
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+	cmd.SysProcAttr = groupAttr(true) // wasm: procattr*.go
 	cmd.Cancel = func() error { return killGroup(cmd.Process) }
 	cmd.WaitDelay = time.Second
 	if c.fence != nil { // the OS sandbox: sandbox_*.go
@@ -204,6 +205,27 @@ func killGroup(p *os.Process) error {
 		return nil
 	}
 	return err
+}
+
+// readFrames decodes a stream of frames, such as the frames the browser's
+// instance of the interpreter wrote (spawn_js.go).
+func (r *raw) readFrames(f io.Reader, quota *outputQuota) {
+	frame := r.frameReader(quota)
+	var buf []byte
+	chunk := make([]byte, 32<<10)
+	for {
+		n, err := f.Read(chunk)
+		buf = append(buf, chunk[:n]...)
+		frames, rest := harness.DecodeFrames(buf)
+		for _, fr := range frames {
+			frame(fr)
+		}
+		buf = append(buf[:0], rest...)
+		if err != nil {
+			break
+		}
+	}
+	r.decodeReport()
 }
 
 // frameReader returns the function that takes each frame of the child in
