@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"os/exec"
 	"strconv"
@@ -205,27 +204,6 @@ func killGroup(p *os.Process) error {
 		return nil
 	}
 	return err
-}
-
-// readFrames decodes a stream of frames, such as the frames the browser's
-// instance of the interpreter wrote (spawn_js.go).
-func (r *raw) readFrames(f io.Reader, quota *outputQuota) {
-	frame := r.frameReader(quota)
-	var buf []byte
-	chunk := make([]byte, 32<<10)
-	for {
-		n, err := f.Read(chunk)
-		buf = append(buf, chunk[:n]...)
-		frames, rest := harness.DecodeFrames(buf)
-		for _, fr := range frames {
-			frame(fr)
-		}
-		buf = append(buf[:0], rest...)
-		if err != nil {
-			break
-		}
-	}
-	r.decodeReport()
 }
 
 // frameReader returns the function that takes each frame of the child in
