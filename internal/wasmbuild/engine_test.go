@@ -9,7 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"reflect"
-	"runtime"
+	"strings"
 	"testing"
 
 	"signalwire/runner"
@@ -113,8 +113,12 @@ func TestEngineMatchesNative(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	goroot, err := exec.CommandContext(t.Context(), "go", "env", "GOROOT").Output()
+	if err != nil {
+		t.Fatalf("go env GOROOT: %v", err)
+	}
 	cmd := exec.CommandContext(t.Context(), node, "testdata/engine.js",
-		filepath.Join(runtime.GOROOT(), "lib", "wasm", "wasm_exec.js"),
+		filepath.Join(strings.TrimSpace(string(goroot)), "lib", "wasm", "wasm_exec.js"),
 		filepath.Join(root, "site", "assets", "run-engine.js"),
 		write("engine.wasm", wasm), filepath.Join(dir, "answers.json"))
 	cmd.Stdin = bytes.NewReader(inJSON)
