@@ -25,7 +25,7 @@ func TestRenderChapterParity(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	assets, err := s.assets()
+	assets, err := s.assets(book)
 	if err != nil {
 		t.Fatal(err)
 	}

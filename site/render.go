@@ -43,7 +43,7 @@ func parseTemplates(theme fs.FS) (map[string]*template.Template, error) {
 		return nil, err
 	}
 	pages := map[string]*template.Template{}
-	for _, name := range []string{"index", "chapter", "404"} {
+	for _, name := range []string{"index", "chapter", "404", "print"} {
 		t, err := base.Clone()
 		if err == nil {
 			t, err = t.ParseFS(theme, "templates/"+name+".tmpl")
@@ -65,18 +65,29 @@ type page struct {
 	Chapters    []*tocEntry
 	Chapter     *chapterView // nil on the index and 404 pages
 	Prev, Next  *tocEntry
-	Examples    int // examples run, on the index
+	Examples    int            // examples run, on the index
+	Print       []printChapter // the chapters of the whole-book page
 }
 
 type tocEntry struct {
 	Page, Title, Summary string
+	Number               int // 1 for the first chapter
 	Current              bool
 }
 
 type chapterView struct {
+	Number         int
 	Title, Summary string
 	Outline        []outlineItem
 	Blocks         []block
+	Article        template.HTML // the article template's output, made of Blocks
+}
+
+// printChapter is a chapter on the whole-book page.
+type printChapter struct {
+	ID, Title string
+	Number    int
+	Article   template.HTML // the chapter page's article, its ids and links made the book page's
 }
 
 type outlineItem struct {
@@ -131,7 +142,7 @@ func (s *Site) Render(book *Book, results *Results) (map[string][]byte, error) {
 		return nil, err
 	}
 	files := map[string][]byte{}
-	assets, err := s.assets()
+	assets, err := s.assets(book)
 	if err != nil {
 		return nil, err
 	}
@@ -164,6 +175,9 @@ func (s *Site) Render(book *Book, results *Results) (map[string][]byte, error) {
 	if files["404.html"], err = s.execute("404", &notFound); err != nil {
 		return nil, err
 	}
+	if files["print.html"], err = s.renderPrint(base, book, files); err != nil {
+		return nil, err
+	}
 	// The site holds copies of the examples' programs. When the site is
 	// written inside a Go module (the book's public/), this file makes it a
 	// module of its own, so that "go vet ./..." and "go test ./..." of the
@@ -182,7 +196,7 @@ func (s *Site) basePage(book *Book, assets map[string][]byte) (page, []*tocEntry
 	}
 	toc := make([]*tocEntry, len(book.Chapters))
 	for i, c := range book.Chapters {
-		toc[i] = &tocEntry{Page: c.Page(), Title: c.Meta.Title, Summary: c.Meta.Summary}
+		toc[i] = &tocEntry{Page: c.Page(), Title: c.Meta.Title, Summary: c.Meta.Summary, Number: i + 1}
 	}
 	return page{Book: s.title(), Assets: urls, Chapters: toc}, toc
 }
@@ -194,6 +208,12 @@ func (s *Site) renderChapter(base page, toc []*tocEntry, book *Book, i int, resu
 	if err != nil {
 		return nil, err
 	}
+	view.Number = i + 1
+	var article bytes.Buffer
+	if err := s.pages["chapter"].ExecuteTemplate(&article, "article", view); err != nil {
+		return nil, fmt.Errorf("rendering chapter page %q: %w", c.Meta.Title, err)
+	}
+	view.Article = template.HTML(article.String())
 	p := base
 	p.Title, p.Description, p.Chapter = c.Meta.Title, c.Meta.Summary, view
 	p.Chapters = make([]*tocEntry, len(toc))
@@ -213,15 +233,20 @@ func (s *Site) renderChapter(base page, toc []*tocEntry, book *Book, i int, resu
 
 func (s *Site) execute(name string, p *page) ([]byte, error) {
 	var buf bytes.Buffer
-	if err := s.pages[name].Execute(&buf, p); err != nil {
+	root := "layout.tmpl"
+	if name == "404" {
+		root = "404.tmpl" // a page of its own, which loads nothing
+	}
+	if err := s.pages[name].ExecuteTemplate(&buf, root, p); err != nil {
 		return nil, fmt.Errorf("rendering %s page %q: %w", name, p.Title, err)
 	}
 	return buf.Bytes(), nil
 }
 
-// assets returns the files of assets/: the static ones, and a stylesheet
-// per theme, which holds the theme's colours and its highlighting.
-func (s *Site) assets() (map[string][]byte, error) {
+// assets returns the files of assets/: the static ones, a stylesheet per
+// theme, which holds the theme's colours and its highlighting, and the
+// book's search index.
+func (s *Site) assets(book *Book) (map[string][]byte, error) {
 	out := map[string][]byte{}
 	theme := s.theme()
 	err := fs.WalkDir(theme, "assets", func(p string, d fs.DirEntry, err error) error {
@@ -246,6 +271,11 @@ func (s *Site) assets() (map[string][]byte, error) {
 		}
 		out[name] = buf.Bytes()
 	}
+	idx, err := searchIndex(book)
+	if err != nil {
+		return nil, err
+	}
+	out["search-index.js"] = idx
 	return out, nil
 }
 
