@@ -273,6 +273,7 @@
           li.id = "search-option-" + i;
           li.setAttribute("role", "option");
           li.setAttribute("aria-selected", "false");
+          li.setAttribute("data-href", sec[0]);
           var title = document.createElement("span");
           title.className = "r-title";
           highlight(title, sec[2], r.words);
@@ -337,6 +338,10 @@
         if (heads[i][0].getBoundingClientRect().top <= limit) cur = heads[i][1];
         else break;
       }
+      // At the end of the page, the last section is the one read, even
+      // when its heading cannot scroll up that far.
+      var root = document.documentElement;
+      if (heads.length && window.innerHeight + window.scrollY >= root.scrollHeight - 2 && heads[heads.length - 1][0].getBoundingClientRect().top < window.innerHeight) cur = heads[heads.length - 1][1];
       if (cur === marked) return;
       if (marked) marked.removeAttribute("aria-current");
       if (cur) cur.setAttribute("aria-current", "location");
