@@ -3,7 +3,6 @@ package site
 import (
 	"bytes"
 	"fmt"
-	"html/template"
 	"strings"
 )
 
@@ -26,6 +25,13 @@ func (s *Site) renderPrint(base page, book *Book, files map[string][]byte) ([]by
 	p := base
 	p.Title = "The whole book"
 	p.Description = "Every chapter of " + base.Book + " on one page."
+	// The page is made with a mark in the place of each article, then
+	// the articles are written into it: the book is large, and this makes
+	// it in one piece, once.
+	const mark = "<!--signalwire:article-->"
+	type span struct{ start, end int }
+	articles := make([]span, len(book.Chapters))
+	total := 0
 	for i, c := range book.Chapters {
 		html := files[c.Page()]
 		start := bytes.Index(html, []byte("<article>"))
@@ -33,13 +39,27 @@ func (s *Site) renderPrint(base page, book *Book, files map[string][]byte) ([]by
 		if start < 0 || end < start {
 			return nil, fmt.Errorf("rendering the whole book: the page of %s has no <article>", c.File)
 		}
-		article := string(html[start : end+len("</article>")])
-		p.Print = append(p.Print, printChapter{
-			ID: c.Slug, Title: c.Meta.Title, Number: i + 1,
-			Article: template.HTML(prefixIDs(article, c.Slug, slugs)),
-		})
+		articles[i] = span{start, end + len("</article>")}
+		total += articles[i].end - start
+		p.Print = append(p.Print, printChapter{ID: c.Slug, Title: c.Meta.Title, Number: i + 1, Article: mark})
 	}
-	return s.execute("print", &p)
+	frame, err := s.execute("print", &p)
+	if err != nil {
+		return nil, err
+	}
+	var b bytes.Buffer
+	b.Grow(len(frame) + total + total/16)
+	for i, c := range book.Chapters {
+		k := bytes.Index(frame, []byte(mark))
+		if k < 0 {
+			return nil, fmt.Errorf("rendering the whole book: the print template shows %d chapters of %d", i, len(book.Chapters))
+		}
+		b.Write(frame[:k])
+		frame = frame[k+len(mark):]
+		prefixIDs(&b, files[c.Page()][articles[i].start:articles[i].end], c.Slug, slugs)
+	}
+	b.Write(frame)
+	return b.Bytes(), nil
 }
 
 // prefixIDs returns the HTML of a chapter's article with its ids, the
@@ -47,45 +67,64 @@ func (s *Site) renderPrint(base page, book *Book, files map[string][]byte) ([]by
 // whole-book page (see above). It reads attributes as html/template and
 // goldmark write them, always in double quotes, with a quote in a value
 // or in text escaped.
-func prefixIDs(html, slug string, slugs map[string]string) string {
-	var b strings.Builder
-	b.Grow(len(html) + len(html)/20)
+func prefixIDs(b *bytes.Buffer, html []byte, slug string, slugs map[string]string) {
 	for {
-		i := strings.Index(html, `="`)
+		i := bytes.Index(html, []byte(`="`))
 		if i < 0 {
 			break
 		}
-		j := strings.IndexByte(html[i+2:], '"')
+		// Code has many attributes and no ids: what follows the <pre> tag
+		// is copied as it is.
+		if pre := bytes.Index(html[:i], []byte("<pre")); pre >= 0 {
+			gt := bytes.IndexByte(html[pre:], '>')
+			if gt < 0 {
+				break
+			}
+			if gt += pre; i > gt {
+				end := bytes.Index(html[gt:], []byte("</pre>"))
+				if end < 0 {
+					break
+				}
+				end += gt + len("</pre>")
+				b.Write(html[:end])
+				html = html[end:]
+				continue
+			}
+		}
+		j := bytes.IndexByte(html[i+2:], '"')
 		if j < 0 {
 			break
 		}
 		name := attrName(html[:i])
 		value := html[i+2 : i+2+j]
-		b.WriteString(html[:i+2])
-		switch name {
+		b.Write(html[:i+2])
+		switch string(name) {
 		case "id":
-			b.WriteString(slug + "--" + value)
+			b.WriteString(slug)
+			b.WriteString("--")
+			b.Write(value)
 		case "aria-labelledby", "aria-describedby", "aria-controls", "data-copy", "for":
-			for k, id := range strings.Fields(value) {
+			for k, id := range bytes.Fields(value) {
 				if k > 0 {
 					b.WriteByte(' ')
 				}
-				b.WriteString(slug + "--" + id)
+				b.WriteString(slug)
+				b.WriteString("--")
+				b.Write(id)
 			}
 		case "href":
-			b.WriteString(bookLink(value, slug, slugs))
+			b.WriteString(bookLink(string(value), slug, slugs))
 		default:
-			b.WriteString(value)
+			b.Write(value)
 		}
 		b.WriteByte('"')
 		html = html[i+2+j+1:]
 	}
-	b.WriteString(html)
-	return b.String()
+	b.Write(html)
 }
 
 // attrName returns the name of the attribute whose `="` ends s.
-func attrName(s string) string {
+func attrName(s []byte) []byte {
 	k := len(s)
 	for k > 0 {
 		c := s[k-1]

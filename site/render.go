@@ -67,12 +67,18 @@ type page struct {
 	Prev, Next  *tocEntry
 	Examples    int            // examples run, on the index
 	Print       []printChapter // the chapters of the whole-book page
+	ChapterList template.HTML  // the entries of the chapter list, on a chapter page
 }
 
 type tocEntry struct {
 	Page, Title, Summary string
 	Number               int // 1 for the first chapter
 	Current              bool
+
+	// The entry of the chapter list as the chapter-item template makes
+	// it, not current and current: made once, since every chapter page
+	// shows every entry.
+	item, currentItem template.HTML
 }
 
 type chapterView struct {
@@ -216,11 +222,8 @@ func (s *Site) renderChapter(base page, toc []*tocEntry, book *Book, i int, resu
 	view.Article = template.HTML(article.String())
 	p := base
 	p.Title, p.Description, p.Chapter = c.Meta.Title, c.Meta.Summary, view
-	p.Chapters = make([]*tocEntry, len(toc))
-	for j, e := range toc {
-		e := *e
-		e.Current = i == j
-		p.Chapters[j] = &e
+	if p.ChapterList, err = s.chapterList(toc, i); err != nil {
+		return nil, err
 	}
 	if i > 0 {
 		p.Prev = toc[i-1]
@@ -231,8 +234,48 @@ func (s *Site) renderChapter(base page, toc []*tocEntry, book *Book, i int, resu
 	return s.execute("chapter", &p)
 }
 
+// chapterList returns the entries of the chapter list of the page of the
+// i'th chapter.
+func (s *Site) chapterList(toc []*tocEntry, i int) (template.HTML, error) {
+	n := 0
+	for _, e := range toc {
+		if e.item == "" {
+			for _, current := range []bool{false, true} {
+				entry := *e
+				entry.Current = current
+				var b strings.Builder
+				if err := s.pages["chapter"].ExecuteTemplate(&b, "chapter-item", &entry); err != nil {
+					return "", fmt.Errorf("rendering the chapter list: %w", err)
+				}
+				if current {
+					e.currentItem = template.HTML(b.String())
+				} else {
+					e.item = template.HTML(b.String())
+				}
+			}
+		}
+		n += len(e.item) + len(e.currentItem)
+	}
+	var b strings.Builder
+	b.Grow(n)
+	for j, e := range toc {
+		if j == i {
+			b.WriteString(string(e.currentItem))
+		} else {
+			b.WriteString(string(e.item))
+		}
+	}
+	return template.HTML(b.String()), nil
+}
+
 func (s *Site) execute(name string, p *page) ([]byte, error) {
+	return s.executeSized(name, p, 0)
+}
+
+// executeSized is execute for a page of about size bytes.
+func (s *Site) executeSized(name string, p *page, size int) ([]byte, error) {
 	var buf bytes.Buffer
+	buf.Grow(size)
 	root := "layout.tmpl"
 	if name == "404" {
 		root = "404.tmpl" // a page of its own, which loads nothing

@@ -43,19 +43,21 @@ const snippetLen = 150
 
 // searchSection is a section of the index.
 type searchSection struct {
+	id                  int // its number in the index
 	url, chapter, title string
 	snippet             strings.Builder
-	words               map[string]bool
+	words               *wordIndex
 }
 
 func (s *searchSection) addText(text string) {
-	if n := snippetLen - utf8.RuneCountInString(s.snippet.String()); n > 0 {
+	if n := snippetLen - utf8.RuneCountInString(s.snippet.String()); n > 1 {
 		text = strings.Join(strings.Fields(text), " ")
 		if text == "" {
 			return
 		}
 		if s.snippet.Len() > 0 {
 			s.snippet.WriteByte(' ')
+			n--
 		}
 		if utf8.RuneCountInString(text) > n {
 			r := []rune(text)[:n]
@@ -65,8 +67,30 @@ func (s *searchSection) addText(text string) {
 	}
 }
 
-func (s *searchSection) addWords(text string, code bool) {
-	forWords(text, code, func(w string) { s.words[w] = true })
+func (s *searchSection) addWords(text []byte, code bool) {
+	s.words.add(text, code, s.id)
+}
+
+// full reports whether the snippet has all the text it can take.
+func (s *searchSection) full() bool { return s.snippet.Len() >= snippetLen }
+
+// wordIndex holds the postings of the words: for each, the sections it
+// occurs in, in order; stopWord for a stop word.
+type wordIndex struct {
+	postings map[string]*[]int
+	buf      []byte
+}
+
+// stopWord marks the stop words in wordIndex.postings, so that one lookup
+// tells a stop word and finds a word's postings.
+var stopWord = new([]int)
+
+func newWordIndex() *wordIndex {
+	x := &wordIndex{postings: make(map[string]*[]int, 4096)}
+	for w := range stopWords {
+		x.postings[w] = stopWord
+	}
+	return x
 }
 
 // stopWords are too common to be worth an entry.
@@ -77,46 +101,121 @@ var stopWords = map[string]bool{
 	"was": true, "with": true, "which": true, "when": true, "what": true, "not": true, "but": true,
 }
 
-// forWords calls f with every word of text, lower-cased; in code, an
-// identifier also gives its parts split at capitals and underscores.
-func forWords(text string, code bool, f func(string)) {
-	emit := func(w string) {
-		if len(w) < 2 || len(w) > 40 {
-			return
-		}
-		w = strings.ToLower(w)
-		if !stopWords[w] {
-			f(w)
-		}
-	}
-	isWord := func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) || r == '_' }
+// add records every word of text as occurring in section: lower-cased; in
+// code, an identifier also gives its parts split at capitals and
+// underscores (see splitIdent), and itself without its underscores.
+func (x *wordIndex) add(text []byte, code bool, section int) {
 	for i := 0; i < len(text); {
-		r, n := utf8.DecodeRuneInString(text[i:])
-		if !isWord(r) {
+		n, word := wordAt(text[i:])
+		if !word {
 			i += n
 			continue
 		}
-		j := i
-		for j < len(text) {
-			r, n := utf8.DecodeRuneInString(text[j:])
-			if !isWord(r) {
-				break
-			}
-			j += n
-		}
-		word := strings.Trim(text[i:j], "_")
-		i = j
-		if !code {
-			emit(word)
+		w := bytes.Trim(text[i:i+n], "_")
+		i += n
+		if !code || !hasUpperOrUnderscore(w) {
+			x.emit(w, section)
 			continue
 		}
-		parts := splitIdent(word)
-		if len(parts) != 1 {
-			emit(strings.ReplaceAll(word, "_", ""))
+		parts := 0
+		forIdentParts(w, func(p []byte) {
+			parts++
+			x.emit(p, section)
+		})
+		if parts > 1 {
+			x.emit(w, section) // emit drops the underscores
 		}
-		for _, p := range parts {
-			emit(p)
+	}
+}
+
+// hasUpperOrUnderscore reports whether an identifier may have parts.
+func hasUpperOrUnderscore(w []byte) bool {
+	for _, c := range w {
+		if c == '_' || 'A' <= c && c <= 'Z' || c >= utf8.RuneSelf {
+			return true
 		}
+	}
+	return false
+}
+
+// wordAt returns the length of the word that starts s, or of the run of
+// other characters that does, and which it is.
+func wordAt(s []byte) (int, bool) {
+	word := isWordRune(firstRune(s))
+	n := 0
+	for n < len(s) {
+		r, size := rune(s[n]), 1
+		if r >= utf8.RuneSelf {
+			r, size = utf8.DecodeRune(s[n:])
+		}
+		if isWordRune(r) != word {
+			break
+		}
+		n += size
+	}
+	return n, word
+}
+
+func firstRune(s []byte) rune {
+	if s[0] < utf8.RuneSelf {
+		return rune(s[0])
+	}
+	r, _ := utf8.DecodeRune(s)
+	return r
+}
+
+func isWordRune(r rune) bool {
+	if r < utf8.RuneSelf {
+		return asciiWord[r]
+	}
+	return unicode.IsLetter(r) || unicode.IsDigit(r)
+}
+
+// asciiWord tells the ASCII characters of words: letters, digits and _.
+var asciiWord = func() (t [utf8.RuneSelf]bool) {
+	for c := range utf8.RuneSelf {
+		t[c] = c == '_' || '0' <= c && c <= '9' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z'
+	}
+	return t
+}()
+
+// emit records the word w, lower-cased and without underscores, unless it
+// is too short, too long or a stop word.
+func (x *wordIndex) emit(w []byte, section int) {
+	if len(w) < 2 || len(w) > 40 {
+		return
+	}
+	b := x.buf[:0]
+	for i := 0; i < len(w); {
+		r, size := rune(w[i]), 1
+		if r >= utf8.RuneSelf {
+			r, size = utf8.DecodeRune(w[i:])
+		}
+		i += size
+		switch {
+		case r == '_':
+		case 'A' <= r && r <= 'Z':
+			b = append(b, byte(r+'a'-'A'))
+		case r < utf8.RuneSelf:
+			b = append(b, byte(r))
+		default:
+			b = utf8.AppendRune(b, unicode.ToLower(r))
+		}
+	}
+	x.buf = b
+	if len(b) < 2 {
+		return
+	}
+	p := x.postings[string(b)]
+	if p == stopWord {
+		return
+	}
+	if p == nil {
+		p = new([]int)
+		x.postings[string(b)] = p
+	}
+	if n := len(*p); n == 0 || (*p)[n-1] != section {
+		*p = append(*p, section)
 	}
 }
 
@@ -125,33 +224,52 @@ func forWords(text string, code bool, f func(string)) {
 // "HTTPServerTimeout" is HTTP, Server, Timeout.
 func splitIdent(id string) []string {
 	var parts []string
-	for _, w := range strings.Split(id, "_") {
-		r := []rune(w)
+	forIdentParts([]byte(id), func(p []byte) { parts = append(parts, string(p)) })
+	return parts
+}
+
+// forIdentParts calls f with each part of id, as splitIdent splits it.
+func forIdentParts(id []byte, f func([]byte)) {
+	for w := range bytes.SplitSeq(id, []byte("_")) {
 		start := 0
-		for i := 1; i < len(r); i++ {
-			lowerBefore := unicode.IsLower(r[i-1]) || unicode.IsDigit(r[i-1])
-			acronymEnd := unicode.IsUpper(r[i-1]) && i+1 < len(r) && unicode.IsLower(r[i+1])
-			if unicode.IsUpper(r[i]) && (lowerBefore || acronymEnd) {
-				parts = append(parts, string(r[start:i]))
-				start = i
+		var prev rune = -1
+		for i := 0; i < len(w); {
+			r, size := rune(w[i]), 1
+			if r >= utf8.RuneSelf {
+				r, size = utf8.DecodeRune(w[i:])
 			}
+			if prev >= 0 && unicode.IsUpper(r) {
+				lowerBefore := unicode.IsLower(prev) || unicode.IsDigit(prev)
+				next, _ := utf8.DecodeRune(w[i+size:])
+				acronymEnd := unicode.IsUpper(prev) && unicode.IsLower(next)
+				if lowerBefore || acronymEnd {
+					f(w[start:i])
+					start = i
+				}
+			}
+			prev = r
+			i += size
 		}
-		if start < len(r) {
-			parts = append(parts, string(r[start:]))
+		if start < len(w) {
+			f(w[start:])
 		}
 	}
-	return parts
 }
 
 // searchIndex returns the script search-index.js for the book.
 func searchIndex(book *Book) ([]byte, error) {
 	var sections []*searchSection
+	words := newWordIndex()
+	section := func(url, chapter, title string) *searchSection {
+		s := &searchSection{id: len(sections), url: url, chapter: chapter, title: title, words: words}
+		sections = append(sections, s)
+		return s
+	}
 	for i, c := range book.Chapters {
 		chapter := strconv.Itoa(i+1) + ". " + c.Meta.Title
-		cur := &searchSection{url: c.Page(), chapter: chapter, title: c.Meta.Title, words: map[string]bool{}}
-		sections = append(sections, cur)
-		cur.addWords(c.Meta.Title, false)
-		cur.addWords(c.Meta.Summary, false)
+		cur := section(c.Page(), chapter, c.Meta.Title)
+		cur.addWords([]byte(c.Meta.Title), false)
+		cur.addWords([]byte(c.Meta.Summary), false)
 		cur.addText(c.Meta.Summary)
 		for n := c.doc.FirstChild(); n != nil; n = n.NextSibling() {
 			switch n := n.(type) {
@@ -160,9 +278,8 @@ func searchIndex(book *Book) ([]byte, error) {
 					id, _ := n.AttributeString("id")
 					idb, _ := id.([]byte)
 					title := plainText(n, c.src)
-					cur = &searchSection{url: c.Page() + "#" + string(idb), chapter: chapter, title: title, words: map[string]bool{}}
-					sections = append(sections, cur)
-					cur.addWords(title, false)
+					cur = section(c.Page()+"#"+string(idb), chapter, title)
+					cur.addWords([]byte(title), false)
 					continue
 				}
 			case *exampleNode:
@@ -170,94 +287,98 @@ func searchIndex(book *Book) ([]byte, error) {
 					continue
 				}
 				e := n.use.Example
-				ex := &searchSection{url: c.Page() + "#" + n.use.ID, chapter: chapter, title: "Example " + e.Name, words: map[string]bool{}}
-				sections = append(sections, ex)
-				ex.addWords(e.Name, false)
-				ex.words[e.Name] = true
-				ex.addWords(string(e.Source), true)
+				ex := section(c.Page()+"#"+n.use.ID, chapter, "Example "+e.Name)
+				ex.addWords([]byte(e.Name), false)
+				words.emit([]byte(e.Name), ex.id)
+				ex.addWords(e.Source, true)
 				ex.addText(exampleSummary(e.Source))
 				continue
 			}
 			collectSearchText(cur, n, c.src)
 		}
 	}
-	return encodeSearchIndex(sections)
+	return encodeSearchIndex(sections, words)
 }
 
 // exampleSummary is the snippet of an example: its first comment, the
-// program's own account of itself, or its first lines.
+// program's own account of itself, or "" when it has none.
 func exampleSummary(src []byte) string {
 	var b strings.Builder
 	for line := range strings.Lines(string(src)) {
-		t := strings.TrimSpace(line)
-		if c, ok := strings.CutPrefix(t, "//"); ok {
+		_, c, ok := strings.Cut(line, "//")
+		if ok && !strings.Contains(line[:strings.Index(line, "//")], `"`) {
 			b.WriteString(strings.TrimSpace(c))
 			b.WriteByte(' ')
 		} else if b.Len() > 0 {
 			break
 		}
 	}
-	if b.Len() == 0 {
-		return strings.Join(strings.Fields(string(src)), " ")
-	}
-	return b.String()
+	return strings.TrimSpace(b.String())
 }
 
 // collectSearchText adds the words and snippet text of the block n to s.
 func collectSearchText(s *searchSection, n ast.Node, src []byte) {
 	var text bytes.Buffer
+	snippet := !s.full()
 	ast.Walk(n, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {
 			return ast.WalkContinue, nil
 		}
 		switch n := n.(type) {
 		case *ast.FencedCodeBlock, *ast.CodeBlock:
-			var code bytes.Buffer
 			lines := n.Lines()
 			for i := range lines.Len() {
 				seg := lines.At(i)
-				code.Write(seg.Value(src))
+				s.addWords(seg.Value(src), true)
 			}
-			s.addWords(code.String(), true)
 			return ast.WalkSkipChildren, nil
 		case *ast.CodeSpan:
-			t := plainText(n, src)
-			s.addWords(t, true)
-			text.WriteString(t)
+			for c := n.FirstChild(); c != nil; c = c.NextSibling() {
+				if t, ok := c.(*ast.Text); ok {
+					v := t.Segment.Value(src)
+					s.addWords(v, true)
+					if snippet {
+						text.Write(v)
+					}
+				}
+			}
 			return ast.WalkSkipChildren, nil
 		case *ast.Text:
-			t := string(n.Segment.Value(src))
-			s.addWords(t, false)
-			text.WriteString(t)
-			if n.SoftLineBreak() || n.HardLineBreak() {
-				text.WriteByte(' ')
+			v := n.Segment.Value(src)
+			s.addWords(v, false)
+			if snippet {
+				text.Write(v)
+				if n.SoftLineBreak() || n.HardLineBreak() {
+					text.WriteByte(' ')
+				}
 			}
 		case *ast.String:
-			t := string(n.Value)
-			s.addWords(t, false)
-			text.WriteString(t)
+			s.addWords(n.Value, false)
+			if snippet {
+				text.Write(n.Value)
+			}
 		case *ast.HTMLBlock, *ast.RawHTML, *east.FootnoteList:
 			return ast.WalkSkipChildren, nil
 		case *ast.Paragraph, *ast.ListItem, *east.TableCell:
-			text.WriteByte(' ')
+			if snippet {
+				text.WriteByte(' ')
+			}
 		}
 		return ast.WalkContinue, nil
 	})
-	s.addText(text.String())
+	if snippet {
+		s.addText(text.String())
+	}
 }
 
 // encodeSearchIndex writes the index as a script; see the comment at the
 // top of this file.
-func encodeSearchIndex(sections []*searchSection) ([]byte, error) {
-	postings := map[string][]int{}
-	for i, s := range sections {
-		for w := range s.words {
-			postings[w] = append(postings[w], i)
+func encodeSearchIndex(sections []*searchSection, index *wordIndex) ([]byte, error) {
+	words := make([]string, 0, len(index.postings))
+	for w, p := range index.postings {
+		if p != stopWord {
+			words = append(words, w)
 		}
-	}
-	words := make([]string, 0, len(postings))
-	for w := range postings {
-		words = append(words, w)
 	}
 	slices.Sort(words)
 	var post strings.Builder
@@ -265,10 +386,8 @@ func encodeSearchIndex(sections []*searchSection) ([]byte, error) {
 		if i > 0 {
 			post.WriteByte(';')
 		}
-		ids := postings[w]
-		slices.Sort(ids)
 		prev := 0
-		for j, id := range ids {
+		for j, id := range *index.postings[w] {
 			if j > 0 {
 				post.WriteByte(',')
 			}

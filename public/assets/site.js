@@ -179,13 +179,15 @@
     return out;
   }
   function search(q) {
-    var ts = terms(q), scores = null, found = [];
+    var ts = terms(q), scores = null, found = [], byTerm = [];
     for (var t = 0; t < ts.length; t++) {
       var matches = matchTerm(ts[t], t === ts.length - 1);
       if (!matches.length) continue;
-      var sc = {};
+      var sc = {}, words = [];
+      byTerm.push(words);
       for (var m = 0; m < matches.length; m++) {
         found.push(index.words[matches[m][0]]);
+        words.push(index.words[matches[m][0]]);
         var p = postings(matches[m][0]);
         for (var k = 0; k < p.length; k++) if (!(sc[p[k]] >= matches[m][1])) sc[p[k]] = matches[m][1];
       }
@@ -197,7 +199,12 @@
     var results = [];
     for (var s in scores) {
       var sec = index.sections[s], score = scores[s], title = sec[2].toLowerCase();
-      for (t = 0; t < ts.length; t++) if (title.indexOf(ts[t]) >= 0) score += 2;
+      // A section whose title has the word is about it.
+      for (t = 0; t < byTerm.length; t++) {
+        for (m = 0; m < byTerm[t].length; m++) {
+          if (title.indexOf(byTerm[t][m]) >= 0) { score += 2; break; }
+        }
+      }
       results.push({ id: +s, score: score });
     }
     results.sort(function (a, b) { return b.score - a.score || a.id - b.id; });
