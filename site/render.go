@@ -9,7 +9,10 @@ import (
 	"fmt"
 	"html/template"
 	"io/fs"
+	"runtime"
 	"strings"
+
+	"golang.org/x/sync/errgroup"
 
 	"signalwire/diagram"
 	"signalwire/runner"
@@ -162,11 +165,12 @@ func (s *Site) Render(book *Book, results *Results) (map[string][]byte, error) {
 		files[e.File] = e.Source
 	}
 	base, toc := s.basePage(book, assets)
-	highlighted := map[*Example][]template.HTML{}
+	pages, err := s.renderChapters(base, toc, book, results)
+	if err != nil {
+		return nil, err
+	}
 	for i, c := range book.Chapters {
-		if files[c.Page()], err = s.renderChapter(base, toc, book, i, results, highlighted); err != nil {
-			return nil, err
-		}
+		files[c.Page()] = pages[i]
 	}
 	index := base
 	index.Examples = len(book.Uses())
@@ -200,11 +204,51 @@ func (s *Site) basePage(book *Book, assets map[string][]byte) (page, []*tocEntry
 		sum := sha256.Sum256(b)
 		urls[name] = "assets/" + name + "?v=" + hex.EncodeToString(sum[:4])
 	}
+	// The search index changes with every chapter's text: a version in
+	// its URL would change every page at each edit, and the live preview
+	// re-renders only the pages that changed.
+	urls["search-index.js"] = "assets/search-index.js"
 	toc := make([]*tocEntry, len(book.Chapters))
 	for i, c := range book.Chapters {
 		toc[i] = &tocEntry{Page: c.Page(), Title: c.Meta.Title, Summary: c.Meta.Summary, Number: i + 1}
 	}
 	return page{Book: s.title(), Assets: urls, Chapters: toc}, toc
+}
+
+// renderChapters renders the pages of the chapters, several at a time:
+// as many as s.Workers, or as there are CPUs. What the pages share, the
+// highlighted examples and the entries of the chapter list, is made
+// first, so that the pages only read it.
+func (s *Site) renderChapters(base page, toc []*tocEntry, book *Book, results *Results) ([][]byte, error) {
+	highlighted := map[*Example][]template.HTML{}
+	for _, u := range book.Uses() {
+		if _, ok := highlighted[u.Example]; !ok {
+			highlighted[u.Example] = s.hl.Lines("go", u.Example.Source)
+		}
+	}
+	if len(toc) > 0 {
+		if _, err := s.chapterList(toc, 0); err != nil {
+			return nil, err
+		}
+	}
+	workers := s.Workers
+	if workers <= 0 {
+		workers = runtime.NumCPU()
+	}
+	pages := make([][]byte, len(book.Chapters))
+	var g errgroup.Group
+	g.SetLimit(workers)
+	for i := range book.Chapters {
+		g.Go(func() error {
+			var err error
+			pages[i], err = s.renderChapter(base, toc, book, i, results, highlighted)
+			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	return pages, nil
 }
 
 // renderChapter renders the page of the i'th chapter.
