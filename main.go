@@ -44,6 +44,11 @@ import (
 )
 
 func main() {
+	// The runner re-executes this program to interpret each example in a
+	// process of its own; in that process, nothing else runs.
+	if runner.IsChild() {
+		runner.ChildMain()
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()

@@ -60,6 +60,7 @@ import (
 
 	"signalwire/diagram"
 	"signalwire/internal/diff"
+	"signalwire/internal/english"
 	"signalwire/internal/linkcheck"
 	"signalwire/runner"
 	"signalwire/site"
@@ -175,7 +176,7 @@ func (c *Checker) Check(ctx context.Context) error {
 		return err
 	}
 	fmt.Fprintf(c.Out, "ok: %s in %s: both engines agree, outputs match and are stable, go vet is clean%s\n",
-		plural(len(examplesOf(book)), "example"), plural(len(book.Chapters), "chapter"), sound)
+		english.Plural(len(examplesOf(book)), "example"), english.Plural(len(book.Chapters), "chapter"), sound)
 	return nil
 }
 
@@ -185,13 +186,6 @@ func (c *Checker) publicDir() string {
 		return "public"
 	}
 	return c.Public
-}
-
-func plural(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	return fmt.Sprintf("%d %ss", n, word)
 }
 
 func (c *Checker) run(ctx context.Context, book *site.Book, procs int) (*site.Results, error) {
@@ -253,7 +247,7 @@ func traceText(t *runner.Trace) string {
 // summary is what two runs of an example must agree on.
 func summary(r *runner.Result) string {
 	s := site.GoldenOutput(r)
-	s += fmt.Sprintf("[exit status %d, %d leaked]\n", r.ExitCode, len(r.Leaks))
+	s += fmt.Sprintf("[exit status %d, %d leaked]\n", r.ExitCode, r.Leaked())
 	return s
 }
 
@@ -301,7 +295,7 @@ func (c *Checker) site(book *site.Book, results *site.Results, write bool) ([]er
 		if err := site.Write(filepath.Join(c.Root, public), files); err != nil {
 			return nil, err
 		}
-		fmt.Fprintf(c.Out, "rebuilt %s/: %s changed\n", public, plural(len(stale), "file"))
+		fmt.Fprintf(c.Out, "rebuilt %s/: %s changed\n", public, english.Plural(len(stale), "file"))
 		stale = nil
 	}
 	if len(stale) > 0 {

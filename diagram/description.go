@@ -54,7 +54,7 @@ func (m *traceModel) describe() string {
 			if g.Line > 0 {
 				fmt.Fprintf(&b, " (line %d)", g.Line)
 			}
-			fmt.Fprintf(&b, ", started at %s, %s", fmtDuration(g.Started), goStatus(g))
+			fmt.Fprintf(&b, ", started at %s, %s", fmtDuration(g.Started), m.goStatus(g))
 		}
 		b.WriteString(".")
 	}

@@ -24,9 +24,13 @@ type Options struct {
 // DefaultTitle is the title of a diagram whose options give none.
 const DefaultTitle = "Contexts and goroutines of the run"
 
-// SVG draws a run's trace as an inline SVG: the tree of contexts, each
-// a row of a timeline in virtual time from the start of main to its end,
-// with the goroutines the program started as lanes below them.
+// SVG draws a run's trace as inline SVG: the tree of contexts, each a row
+// of a timeline in virtual time from the start of main to its end, with
+// the goroutines the program started as lanes below them. It draws it
+// twice, one SVG after the other: wide (class sw-wide), and narrow for
+// phones (class sw-narrow, ids suffixed "-narrow"), with text larger
+// relative to its width; the page's stylesheet shows one of them by the
+// width of the screen.
 //
 // A context's node sits in a tree drawn at the left; its bar runs from when
 // it was made to when its Done channel closed, or to the end if it never
@@ -56,7 +60,7 @@ func SVG(t *harness.Trace, opts Options) string {
 	if title == "" {
 		title = DefaultTitle
 	}
-	return m.draw(id, title)
+	return m.draw(id, title, wideGeometry) + "\n" + m.draw(id+"-narrow", title, narrowGeometry)
 }
 
 // Describe says in words what the diagram of t shows, for screen

@@ -49,7 +49,12 @@ func TestDiagram(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			tr := readTrace(t, file)
 			got := SVG(tr, Options{ID: name})
-			checkSVG(t, got, name)
+			wide, narrow, ok := strings.Cut(got, "</svg>\n")
+			if !ok {
+				t.Fatalf("not two drawings:\n%s", got)
+			}
+			checkSVG(t, wide+"</svg>", name)
+			checkSVG(t, narrow, name+"-narrow")
 
 			reversed := *tr
 			reversed.Contexts = slices.Clone(tr.Contexts)
@@ -265,6 +270,40 @@ func TestDescribe(t *testing.T) {
 				"WithCancel (line 9), derived from a context not recorded, never cancelled; " +
 				"WithCancel (line 10), derived from WithCancel (line 9), never cancelled; " +
 				"WithCancel (line 11), derived from a context not recorded, cancelled at 0s by its parent.",
+		},
+		{
+			"a request's context, from outside",
+			&harness.Trace{End: d("100ms"), Contexts: []harness.TraceContext{
+				{ID: 1, Kind: "external", Name: "r.Context()", Done: dp("100ms"), Err: "context canceled", Cause: "context canceled"},
+			}},
+			"main ran for 100ms of virtual time. 1 context: r.Context() (context from outside), cancelled at 100ms by the code that made it.",
+		},
+		{
+			"names, a deferred cancel",
+			&harness.Trace{End: d("900ms"), Contexts: []harness.TraceContext{
+				{ID: 1, Kind: "Background", Line: 20},
+				{ID: 2, Parent: 1, Kind: "WithTimeout", Name: "budget", Line: 23, Deadline: dp("1s"), Done: dp("900ms"), Reason: "cancel", CancelLine: 32, DeferLine: 24, DeferFunc: "main", Err: "context canceled"},
+				{ID: 3, Parent: 2, Kind: "WithTimeout", Name: "attempt", Line: 26, Deadline: dp("300ms"), Done: dp("300ms"), Reason: "deadline", Err: "context deadline exceeded"},
+				{ID: 4, Parent: 2, Kind: "WithCancel", Name: "ctx", Line: 40, Done: dp("400ms"), Reason: "cancel", CancelLine: 44, DeferLine: 41, Err: "context canceled"},
+			}},
+			"main ran for 900ms of virtual time. 4 contexts: Background (line 20); " +
+				"budget (WithTimeout 1s, line 23), derived from Background (line 20), deadline at 1s, after main returned, cancelled at 900ms by the deferred cancel (line 24), when main returned at line 32; " +
+				"attempt (WithTimeout 300ms, line 26), derived from budget (WithTimeout 1s, line 23), cancelled at 300ms by its deadline; " +
+				"ctx (WithCancel, line 40), derived from budget (WithTimeout 1s, line 23), cancelled at 400ms by the deferred cancel (line 41), when its function returned at line 44.",
+		},
+		{
+			"goroutines by what they run, and the cancel that ended them",
+			&harness.Trace{End: d("1s"), Contexts: []harness.TraceContext{
+				{ID: 1, Kind: "WithTimeout", Name: "ctx", Line: 5, Deadline: dp("200ms"), Done: dp("200ms"), Reason: "deadline", Err: "context deadline exceeded"},
+			}, Goroutines: []harness.TraceGoroutine{
+				{ID: 1, Func: "main.worker", Label: "worker(ctx, 1)", Line: 9, Nth: 1, Ended: dp("100ms")},
+				{ID: 2, Func: "main.worker", Label: "worker(ctx, 2)", Line: 9, Nth: 2, Ended: dp("200ms"), WaitedOn: 1, WaitLine: 14},
+				{ID: 3, Func: "main.main.func1", Label: "func: <-ctx.Done() #1", Line: 11, Nth: 1, Ended: dp("200ms"), WaitedOn: 1},
+			}},
+			"main ran for 1s of virtual time. 1 context: ctx (WithTimeout 200ms, line 5), cancelled at 200ms by its deadline. 3 goroutines: " +
+				"go worker(ctx, 1) (line 9), started at 0s, returned at 100ms; " +
+				"go worker(ctx, 2) (line 9), started at 0s, returned at 200ms when ctx was cancelled, waiting at line 14; " +
+				"go func: <-ctx.Done() #1 (line 11), started at 0s, returned at 200ms when ctx was cancelled.",
 		},
 	}
 	for _, tt := range tests {

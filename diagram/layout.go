@@ -15,19 +15,34 @@ import (
 // The geometry of a diagram, in viewBox units. Text is monospace so that
 // its width can be known without a font: a character is dgChar ems wide.
 const (
-	dgWidth    = 380.0 // the viewBox's width, unless the tree is deep
-	dgMinScale = 0.75  // the smallest scale on a narrow screen, so text stays legible; below it the wrapper scrolls
-	dgMaxScale = 1.1   // the largest on a wide one: labels as big as code
-	dgFont     = 13.0  // labels
-	dgSmall    = 11.5  // ticks, legend, notes
-	dgChar     = 0.6   // width of a monospace character, in ems
-	dgLine     = 16.0  // height of a line of labels
-	dgRootX    = 12.0  // x of a root context's node
-	dgIndent   = 14.0  // x between a context's node and its children's
-	dgPadRight = 22.0  // right of the timeline, for the last tick's label
-	dgTickGap  = 64.0  // least room between ticks
-	dgAfterGap = 9.0   // y between the rows of AfterFunc markers
-	dgMaxRows  = 60    // contexts and goroutines drawn; the rest are counted
+	dgFont     = 13.0 // labels
+	dgSmall    = 11.5 // ticks, legend, notes
+	dgChar     = 0.6  // width of a monospace character, in ems
+	dgLine     = 16.0 // height of a line of labels
+	dgRootX    = 12.0 // x of a root context's node
+	dgIndent   = 14.0 // x between a context's node and its children's
+	dgPadRight = 22.0 // right of the timeline, for the last tick's label
+	dgTickGap  = 64.0 // least room between ticks
+	dgAfterGap = 9.0  // y between the rows of AfterFunc markers
+	dgMaxRows  = 60   // contexts and goroutines drawn; the rest are counted
+)
+
+// geometry is the shape of one of a diagram's two drawings.
+type geometry struct {
+	class    string  // the SVG's class, which the stylesheet shows or hides
+	width    float64 // the viewBox's width, unless the tree is deep
+	timeline float64 // the least width of the timeline
+	minScale float64 // the smallest scale, so text stays legible; below it the wrapper scrolls
+	maxScale float64 // the largest: labels as big as code
+}
+
+// The two drawings of a diagram: a wide one, and a narrow one for phones,
+// whose text is as large relative to its width as a phone needs (13 units
+// in 290: 12px at 320px, 14px at 390px). The site's stylesheet shows one
+// of them by the width of the screen (sw-wide, sw-narrow).
+var (
+	wideGeometry   = geometry{class: "sw-wide", width: 560, timeline: 300, minScale: 0.75, maxScale: 1.1}
+	narrowGeometry = geometry{class: "sw-narrow", width: 290, timeline: 170, minScale: 0.9, maxScale: 1.15}
 )
 
 // The layers of a drawing, bottom to top.
@@ -90,17 +105,11 @@ func (d *drawing) text(x, y, size float64, anchor string, spans ...span) {
 
 // lines lays out the pieces of a row's text from x: a label, then what
 // became of it, then its cause. A piece goes on the line before it if it
-// fits, after a separator, else on a line of its own, cut to fit.
+// fits, after a separator, else on lines of its own, wrapped between
+// words (a word longer than a line is cut).
 func (d *drawing) lines(x float64, label []span, more ...[]span) [][]span {
 	room := int((d.w - x - 2) / (dgFont * dgChar))
-	width := func(ss []span) int {
-		n := 0
-		for _, s := range ss {
-			n += utf8.RuneCountInString(s.text)
-		}
-		return n
-	}
-	out := [][]span{label}
+	out := wrap(label, room)
 	for i, piece := range more {
 		if len(piece) == 0 {
 			continue
@@ -114,10 +123,58 @@ func (d *drawing) lines(x float64, label []span, more ...[]span) [][]span {
 			*last = append(append(slices.Clone(*last), sep), piece...)
 			continue
 		}
-		out = append(out, piece)
+		out = append(out, wrap(piece, room)...)
 	}
-	for i := range out {
-		out[i] = cut(out[i], room)
+	return out
+}
+
+// width is the number of characters of spans.
+func width(ss []span) int {
+	n := 0
+	for _, s := range ss {
+		n += utf8.RuneCountInString(s.text)
+	}
+	return n
+}
+
+// wrap breaks spans into lines of at most room characters, between words.
+func wrap(ss []span, room int) [][]span {
+	var out [][]span
+	var line []span
+	n := 0
+	add := func(class, word string) {
+		if len(line) > 0 && line[len(line)-1].class == class {
+			line[len(line)-1].text += word
+		} else {
+			line = append(line, span{class, word})
+		}
+		n += utf8.RuneCountInString(word)
+	}
+	flush := func() {
+		if len(line) == 0 {
+			return
+		}
+		last := &line[len(line)-1]
+		last.text = strings.TrimRight(last.text, " ")
+		out = append(out, cut(line, room))
+		line, n = nil, 0
+	}
+	for _, s := range ss {
+		for _, word := range strings.SplitAfter(s.text, " ") {
+			if word == "" {
+				continue
+			}
+			w := utf8.RuneCountInString(strings.TrimRight(word, " "))
+			if n > 0 && n+w > room {
+				flush()
+				word = strings.TrimLeft(word, " ")
+			}
+			add(s.class, word)
+		}
+	}
+	flush()
+	if len(out) == 0 {
+		out = [][]span{nil}
 	}
 	return out
 }
@@ -145,14 +202,14 @@ func cut(ss []span, n int) []span {
 }
 
 // draw writes the SVG.
-func (m *traceModel) draw(id, title string) string {
+func (m *traceModel) draw(id, title string, g geometry) string {
 	maxDepth := 0
 	for _, n := range m.ctxs {
 		maxDepth = max(maxDepth, n.depth)
 	}
 	d := &drawing{span: m.end, legend: map[string]bool{}}
 	d.x0 = dgRootX + float64(maxDepth)*dgIndent + 12
-	d.w = max(dgWidth, d.x0+260+dgPadRight)
+	d.w = max(g.width, d.x0+g.timeline+dgPadRight)
 	d.x1 = d.w - dgPadRight
 
 	// The axis.
@@ -197,7 +254,7 @@ func (m *traceModel) draw(id, title string) string {
 		}
 		rows++
 		drawn++
-		y = m.drawGoroutine(d, &m.gos[i], y)
+		y = m.drawGoroutine(d, &m.gos[i], y, barY)
 	}
 	if more := len(m.gos) - drawn; more > 0 {
 		d.text(dgRootX-4, y+11, dgSmall, "", span{"sw-muted", fmt.Sprintf("… and %s more, not drawn", english.Plural(more, "goroutine"))})
@@ -217,14 +274,22 @@ func (m *traceModel) draw(id, title string) string {
 	} else {
 		end += ": no virtual time passed"
 	}
-	d.text(d.x1, y+13, dgSmall, "end", span{"sw-muted", end})
+	if float64(utf8.RuneCountInString(end))*dgSmall*dgChar > d.x1-dgRootX {
+		// Too long for the line: the reason goes on the next.
+		first, second, _ := strings.Cut(end, ": ")
+		d.text(dgRootX-4, y+13, dgSmall, "", span{"sw-muted", first + ":"})
+		y += dgLine
+		d.text(dgRootX-4, y+13, dgSmall, "", span{"sw-muted", second})
+	} else {
+		d.text(d.x1, y+13, dgSmall, "end", span{"sw-muted", end})
+	}
 	y += dgLine + 4
 	y = d.drawLegend(y)
 
 	var b strings.Builder
 	h := math.Ceil(y)
-	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" class="sw-diagram" viewBox="0 0 %s %s" width="%s" height="%s" role="img" aria-labelledby="%s-title %s-desc" font-family="ui-monospace, SFMono-Regular, Menlo, Consolas, monospace" style="min-width:%spx;max-width:%spx">`+"\n",
-		num(d.w), num(h), num(d.w), num(h), id, id, num(d.w*dgMinScale), num(d.w*dgMaxScale))
+	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" class="sw-diagram %s" viewBox="0 0 %s %s" width="%s" height="%s" role="img" aria-labelledby="%s-title %s-desc" font-family="ui-monospace, SFMono-Regular, Menlo, Consolas, monospace" style="min-width:%spx;max-width:%spx">`+"\n",
+		g.class, num(d.w), num(h), num(d.w), num(h), id, id, num(d.w*g.minScale), num(d.w*g.maxScale))
 	fmt.Fprintf(&b, "<title id=\"%s-title\">%s</title>\n", id, xmlEscape(title))
 	fmt.Fprintf(&b, "<desc id=\"%s-desc\">%s</desc>\n", id, xmlEscape(m.describe()))
 	for i := range d.layers {
@@ -253,6 +318,7 @@ var legendItems = []struct{ key, words string }{
 	{"deadline-after", "deadline after the end"},
 	{"deadline", "deadline passed"},
 	{"flow", "passed to a child"},
+	{"woke", "ended a goroutine waiting on Done"},
 	{"parent", "cancelled by its parent"},
 	{"signal", "signal"},
 	{"stop", "stopped"},
@@ -286,10 +352,14 @@ func (d *drawing) drawLegend(y float64) float64 {
 			d.el(layerMarks, "path", "class", "sw-fill sw-c-deadline", "d", fmt.Sprintf("M%s %sl5 4l-5 4z", num(gx-2), num(gy-4)))
 		case "deadline-line":
 			d.el(layerBars, "line", "class", "sw-dl sw-c-deadline", "x1", num(gx), "y1", num(gy-7), "x2", num(gx), "y2", num(gy+7))
-		case "flow":
+		case "flow", "woke":
 			d.el(layerEdges, "line", "class", "sw-flow sw-c-parent", "x1", num(gx), "y1", num(gy-7), "x2", num(gx), "y2", num(gy))
 			d.el(layerEdges, "path", "class", "sw-fill sw-c-parent", "d", fmt.Sprintf("M%s %sl3.5 -5h-7z", num(gx), num(gy+3)))
-			mark(d, layerMarks, "parent", "parent", gx, gy+7)
+			if it.key == "flow" {
+				mark(d, layerMarks, "parent", "parent", gx, gy+7)
+			} else {
+				d.el(layerBars, "rect", "class", "sw-bar sw-c-go", "x", num(gx-6), "y", num(gy+4), "width", "14", "height", "6", "rx", "1.5")
+			}
 		case "afterfunc":
 			d.el(layerMarks, "path", "class", "sw-hollow sw-c-af", "d", triangle(gx-3, gy, 3.5))
 			d.el(layerMarks, "path", "class", "sw-fill sw-c-af", "d", triangle(gx+5, gy, 4))

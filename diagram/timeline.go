@@ -77,8 +77,11 @@ func ticks(span harness.Duration, maxTicks int) []harness.Duration {
 func (m *traceModel) drawContext(d *drawing, n *ctxNode, y float64, barY map[*ctxNode]float64) float64 {
 	nx := dgRootX + float64(n.depth)*dgIndent
 	label := []span{{"sw-label", n.name()}}
+	if n.Name != "" { // the variable, then what made it
+		label = []span{{"sw-label", n.Name}, {"sw-muted", " · " + n.name()}}
+	}
 	if n.Line > 0 {
-		label = append(label, span{"sw-muted", fmt.Sprintf(" · line %d", n.Line)})
+		label = append(label, span{"sw-muted", fmt.Sprintf(" · line\u00a0%d", n.Line)})
 	}
 	var status, cause []span
 	if s := n.status(); s != "" {

@@ -142,10 +142,24 @@ func (n *ctxNode) name() string {
 	return n.Kind
 }
 
-// ref names the context in a sentence: "WithCancel (line 17)".
+// ref names the context in a sentence: "WithCancel (line 17)", or by its
+// variable, "cache (WithTimeout 100ms, line 22)".
 func (n *ctxNode) ref() string {
-	if n.Line > 0 {
+	switch {
+	case n.Name != "" && n.Line > 0:
+		return fmt.Sprintf("%s (%s, line %d)", n.Name, n.name(), n.Line)
+	case n.Name != "":
+		return fmt.Sprintf("%s (%s)", n.Name, n.name())
+	case n.Line > 0:
 		return fmt.Sprintf("%s (line %d)", n.name(), n.Line)
+	}
+	return n.name()
+}
+
+// short names the context briefly: its variable, else what made it.
+func (n *ctxNode) short() string {
+	if n.Name != "" {
+		return n.Name
 	}
 	return n.name()
 }
@@ -200,10 +214,7 @@ func (n *ctxNode) status() string {
 	var s string
 	switch n.Reason {
 	case "cancel":
-		s = "cancelled at " + at + " by its cancel function"
-		if n.CancelLine > 0 {
-			s = fmt.Sprintf("cancelled at %s by the call on line %d", at, n.CancelLine)
-		}
+		s = "cancelled at " + at + " by " + n.call(n.CancelLine)
 	case "deadline":
 		s = "cancelled at " + at + " by its deadline"
 	case "parent":
@@ -214,8 +225,29 @@ func (n *ctxNode) status() string {
 		s = "stopped at " + at
 	default:
 		s = "done at " + at
+		if n.Kind == "external" && n.Err != "" {
+			// Such as an HTTP request's, which the server cancels.
+			s = "cancelled at " + at + " by the code that made it"
+		}
 	}
 	return s
+}
+
+// call names the call of the context's cancel function at line: "the call
+// on line 29", "the deferred cancel (line 24), when main returned at line
+// 32".
+func (n *ctxNode) call(line int) string {
+	switch {
+	case n.DeferLine > 0 && line > 0:
+		fn := "its function"
+		if n.DeferFunc != "" {
+			fn = n.DeferFunc
+		}
+		return fmt.Sprintf("the deferred cancel (line %d), when %s returned at line %d", n.DeferLine, fn, line)
+	case line > 0:
+		return fmt.Sprintf("the call on line %d", line)
+	}
+	return "its cancel function"
 }
 
 // cause is the context's cause, where it says more than its error.
@@ -226,17 +258,41 @@ func (n *ctxNode) cause() string {
 	return "cause: " + n.Cause
 }
 
-// goName names a goroutine by its function: "go main.worker".
+// goName names a goroutine by what it runs, as the source wrote it: "go
+// worker(ctx, 2)"; else by its function: "go main.worker".
 func goName(g *harness.TraceGoroutine) string {
-	if g.Func == "" {
+	switch {
+	case g.Label != "":
+		return "go " + g.Label
+	case g.Func == "":
 		return "go func"
 	}
 	return "go " + g.Func
 }
 
+// waited is the context whose cancellation ended the goroutine: it waited
+// on its Done channel and returned when it closed.
+func (m *traceModel) waited(g *harness.TraceGoroutine) *ctxNode {
+	if g.WaitedOn == 0 || g.Ended == nil {
+		return nil
+	}
+	for _, n := range m.ctxs {
+		if n.ID == g.WaitedOn && n.Done != nil && *n.Done == *g.Ended {
+			return n
+		}
+	}
+	return nil
+}
+
 // goStatus says how a goroutine ended.
-func goStatus(g *harness.TraceGoroutine) string {
+func (m *traceModel) goStatus(g *harness.TraceGoroutine) string {
 	switch {
+	case g.Ended != nil && m.waited(g) != nil:
+		s := "returned at " + fmtDuration(*g.Ended) + " when " + m.waited(g).short() + " was cancelled"
+		if g.WaitLine > 0 {
+			s += fmt.Sprintf(", waiting at line %d", g.WaitLine)
+		}
+		return s
 	case g.Ended != nil:
 		return "returned at " + fmtDuration(*g.Ended)
 	case g.Leaked && g.State != "":

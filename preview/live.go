@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"maps"
 	"runtime"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"sync"
@@ -169,7 +170,11 @@ func (l *live) rebuild(ctx context.Context, paths []string) {
 			break
 		}
 	}
-	book, err := l.site.Load(l.fsys)
+	var book *site.Book
+	err := l.guard("reading the book", func() (err error) {
+		book, err = l.site.Load(l.fsys)
+		return err
+	})
 	l.loadErr = err
 	if err != nil {
 		l.update(what, start, nil)
@@ -379,7 +384,12 @@ func (l *live) update(what string, start time.Time, started []*liveRun) {
 		if l.rerender {
 			prev = nil
 		}
-		rendered, changed, err := l.site.Rerender(l.book, results, prev)
+		var rendered *site.Rendering
+		var changed []string
+		err := l.guard("rendering the book", func() (err error) {
+			rendered, changed, err = l.site.Rerender(l.book, results, prev)
+			return err
+		})
 		if err != nil {
 			problems = append(problems, err)
 		} else {
@@ -423,4 +433,18 @@ func (l *live) marks() map[string]*pageMarks {
 		}
 	}
 	return m
+}
+
+// guard runs f, turning a panic into an error. A panic is a bug of the
+// tool, but the preview is a long-lived process that a saved file must not
+// be able to kill: the author sees the problem over the page, the stack
+// goes to the log for a bug report, and the next save tries again.
+func (l *live) guard(doing string, f func() error) (err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			fmt.Fprintf(l.log, "panic while %s: %v\n%s\n", doing, v, debug.Stack())
+			err = fmt.Errorf("internal error while %s: %v (a bug in signalwire: please report it with the stack printed in the terminal)", doing, v)
+		}
+	}()
+	return f()
 }

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+	"io/fs"
 	"maps"
 	"net"
 	"net/http"
@@ -848,8 +849,8 @@ func checkNoGoroutines(t *testing.T, pkgs ...string) {
 		buf = buf[:runtime.Stack(buf, true)]
 		var left []string
 		for _, g := range strings.Split(string(buf), "\n\n") {
-			if strings.Contains(g, "checkNoGoroutines") {
-				continue // this one
+			if strings.Contains(g, "checkNoGoroutines") || strings.Contains(g, "testing.(*M).Run") {
+				continue // this one, and TestMain's
 			}
 			if slices.ContainsFunc(pkgs, func(p string) bool { return strings.Contains(g, p) }) {
 				left = append(left, g)
@@ -916,4 +917,46 @@ func TestServeTheme(t *testing.T) {
 	waitFor("one.html", "layout.tmpl")
 	replaceIn(t, dir, "theme/templates/layout.tmpl", "{{if}}", "<p>fixed</p>")
 	waitFor("one.html", "<p>fixed</p>")
+}
+
+// panicFS panics when the file named bad is opened, as a bug in a parser
+// would on input nobody planned.
+type panicFS struct {
+	fs.FS
+	bad string
+}
+
+func (p panicFS) Open(name string) (fs.File, error) {
+	if name == p.bad {
+		panic("index out of range [3] with length 3")
+	}
+	return p.FS.Open(name)
+}
+
+// TestServeSurvivesPanic checks that a panic while reading the book is
+// shown over the page and in the log, and that the server goes on: the
+// next save builds again.
+func TestServeSurvivesPanic(t *testing.T) {
+	dir := serveBook(t)
+	lt := newLiveTest(t, dir, &site.Site{Runner: runnertest.New(t)}, nil)
+	lt.rebuild()
+	lt.log.take()
+
+	lt.l.fsys = panicFS{os.DirFS(dir), "content/02-two.md"}
+	lt.rebuild("content/02-two.md")
+	_, body := lt.get("/one.html")
+	for _, want := range []string{`id="serve-overlay"`, "internal error while reading the book: index out of range"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("one.html lacks %s", want)
+		}
+	}
+	if log := lt.log.take(); !strings.Contains(log, "panic while reading the book") || !strings.Contains(log, "goroutine") {
+		t.Errorf("the log lacks the panic and its stack:\n%s", log)
+	}
+
+	lt.l.fsys = os.DirFS(dir)
+	lt.rebuild("content/02-two.md")
+	if _, body := lt.get("/one.html"); strings.Contains(body, `id="serve-overlay"`) {
+		t.Error("the next save did not clear the overlay")
+	}
 }

@@ -26,8 +26,8 @@ func (r *Runner) resultKey(ctx context.Context, file string, src []byte, o Optio
 		goVersion = t.version
 	}
 	h := sha256.New()
-	fmt.Fprintf(h, "%s\x00%s\x00%s\x00%s\x00%v\x00%d\x00%d\x00%d\x00%d\x00%d\x00%v\x00",
-		Version(), goVersion, file, o.Engine, o.Realtime, o.Timeout, o.Budget, o.OutputLimit, o.MemoryLimit, o.GOMAXPROCS, o.NoTrace)
+	fmt.Fprintf(h, "%s\x00%s\x00%s\x00%s\x00%v\x00%d\x00%d\x00%d\x00%d\x00%d\x00%v\x00%s\x00",
+		Version(), goVersion, file, o.Engine, o.Realtime, o.Timeout, o.Budget, o.OutputLimit, o.MemoryLimit, o.GOMAXPROCS, o.NoTrace, r.Isolation(ctx))
 	h.Write(src)
 	return hex.EncodeToString(h.Sum(nil))[:32], nil
 }
@@ -49,6 +49,7 @@ func (r *Runner) cachedResult(key string) *Result {
 		return nil
 	}
 	res.Cached = true
+	used(r.resultPath(key))
 	return &res
 }
 
@@ -66,7 +67,9 @@ func (r *Runner) storeResult(key string, res *Result) {
 		return
 	}
 	// A failed write only costs a rerun next time.
-	writeFileAtomic(p, b)
+	if writeFileAtomic(p, b) == nil {
+		trimCache(filepath.Dir(p), ResultCacheBound)
+	}
 }
 
 func cacheable(res *Result) bool {

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 
+	"signalwire/internal/english"
 	"signalwire/runner/harness"
 )
 
@@ -25,7 +26,8 @@ func (r *raw) result(engine Engine, file string, o Options) *Result {
 	}
 	if r.truncated {
 		res.ExitCode = -1
-		res.Output = append(res.Output, Chunk{Stream: Stderr, Text: fmt.Sprintf("\n[output truncated at %d bytes]\n", o.OutputLimit)})
+		r.appendRaw(res)
+		res.Output = appendChunk(res.Output, Stderr, fmt.Sprintf("\n[output truncated at %d bytes]\n", o.OutputLimit))
 		fail(KindTruncated, 0, "output truncated: the program wrote more than %d bytes", o.OutputLimit)
 		return res
 	}
@@ -35,9 +37,14 @@ func (r *raw) result(engine Engine, file string, o Options) *Result {
 		switch rep.Outcome {
 		case harness.OutcomeReturned:
 			res.ExitCode = 0
-			res.Leaks = rep.Leaks
-			if n := len(rep.Leaks); n > 0 {
-				fail(KindLeak, rep.Leaks[0].Line, "%s leaked: %s", plural(n, "goroutine"), leakSummary(file, rep.Leaks))
+			res.Leaks, res.LeakCount = rep.Leaks, max(rep.LeakCount, len(rep.Leaks))
+			if n := res.LeakCount; n > 0 {
+				fail(KindLeak, rep.Leaks[0].Line, "%s leaked: %s", english.Plural(n, "goroutine"), leakSummary(file, rep.Leaks, n))
+			}
+		case harness.OutcomeExit:
+			res.ExitCode = rep.Code
+			if rep.Code != 0 {
+				fail(KindExit, 0, "exit status %d", rep.Code)
 			}
 		case harness.OutcomePanic:
 			res.ExitCode = 2
@@ -97,9 +104,24 @@ func (r *raw) result(engine Engine, file string, o Options) *Result {
 		r.appendRaw(res)
 		return res
 	}
-	// No report: the program ended the process itself.
+	// No report: the program ended the process itself. Only the runtime's
+	// own crash exits with status 2 after a traceback; a program that
+	// prints such text and exits otherwise did not crash.
 	stderr := string(r.rawStderr)
-	if i := strings.Index(stderr, "panic: "); i >= 0 && strings.Contains(stderr[i:], "\ngoroutine ") {
+	crashed := res.ExitCode == harness.ExitPanic
+	if i := strings.Index(stderr, "runtime: goroutine stack exceeds "); crashed && i >= 0 {
+		limit, _, _ := strings.Cut(stderr[i:], "\n")
+		line := 0
+		if engine == EngineGo {
+			line = crashLine(stderr[i:], file)
+		}
+		r.rawStderr = []byte(stderr[:i])
+		r.appendRaw(res)
+		res.Output = appendChunk(res.Output, Stderr, limit+"\nfatal error: stack overflow\n")
+		fail(KindFatal, line, "stack overflow: %s (endless recursion?)", strings.TrimPrefix(limit, "runtime: "))
+		return res
+	}
+	if i := strings.Index(stderr, "panic: "); crashed && i >= 0 && strings.Contains(stderr[i:], "\ngoroutine ") {
 		value, line := parseCrash(stderr[i:], o, file, engine)
 		if line == 0 && len(r.panicLines) > 0 {
 			line = r.panicLines[0]
@@ -110,11 +132,15 @@ func (r *raw) result(engine Engine, file string, o Options) *Result {
 		fail(KindPanic, line, "panic: %s", value)
 		return res
 	}
-	if i := strings.Index(stderr, "fatal error: "); i >= 0 {
+	if i := strings.Index(stderr, "fatal error: "); crashed && i >= 0 {
 		msg, _, _ := strings.Cut(stderr[i+len("fatal error: "):], "\n")
 		r.rawStderr = []byte(stderr[:i])
 		r.appendRaw(res)
 		res.Output = appendChunk(res.Output, Stderr, "fatal error: "+msg+"\n")
+		if outOfMemory(msg) { // the sandbox's RLIMIT_DATA (isolation.go)
+			res.ExitCode = -1
+			fail(KindMemory, 0, "memory limit exceeded: the program asked for more than %d MiB", hardMemory(o.MemoryLimit)>>20)
+		}
 		fail(KindFatal, 0, "fatal error: %s", msg)
 		return res
 	}
@@ -167,15 +193,22 @@ func parseCrash(s string, o Options, file string, engine Engine) (value string, 
 	value = strings.TrimPrefix(head, "panic: ")
 	value = recoveredRE.ReplaceAllString(value, "")
 	if engine == EngineGo {
-		stackFile := buildModule + "/" + shortName(file)
-		for _, g := range harness.ParseStacks([]byte(s)) {
-			if lines := g.Lines(stackFile); len(lines) > 0 {
-				return value, lines[0]
-			}
-			break
-		}
+		return value, crashLine(s, file)
 	}
 	return value, 0
+}
+
+// crashLine returns the example's innermost line on the stack of the
+// goroutine a crash of the compiled program names first, or 0.
+func crashLine(s, file string) int {
+	gs := harness.ParseStacks([]byte(s))
+	if len(gs) == 0 {
+		return 0
+	}
+	if lines := gs[0].Lines(buildModule + "/" + shortName(file)); len(lines) > 0 {
+		return lines[0]
+	}
+	return 0
 }
 
 func shortName(file string) string {
@@ -185,17 +218,36 @@ func shortName(file string) string {
 	return file
 }
 
-func plural(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	return fmt.Sprintf("%d %ss", n, word)
-}
-
-func leakSummary(file string, leaks []Leak) string {
-	var parts []string
+// leakSummary describes the leaked goroutines, alike ones together:
+// "chan send at main.go:8 (started at main.go:7) ×10000". At most 10
+// descriptions are listed; total counts every leak, listed or not.
+func leakSummary(file string, leaks []Leak, total int) string {
+	var (
+		order []string
+		count = map[string]int{}
+	)
 	for _, l := range leaks {
-		parts = append(parts, describeGoroutine(file, l))
+		d := describeGoroutine(file, l)
+		if count[d] == 0 {
+			order = append(order, d)
+		}
+		count[d]++
 	}
-	return strings.Join(parts, "; ")
+	var parts []string
+	listed := 0
+	for i, d := range order {
+		if i == 10 {
+			break
+		}
+		listed += count[d]
+		if count[d] > 1 {
+			d += fmt.Sprintf(" ×%d", count[d])
+		}
+		parts = append(parts, d)
+	}
+	s := strings.Join(parts, "; ")
+	if more := total - listed; more > 0 {
+		s += fmt.Sprintf("; and %d more", more)
+	}
+	return s
 }

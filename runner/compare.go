@@ -2,11 +2,7 @@ package runner
 
 import (
 	"fmt"
-	"go/ast"
-	"go/importer"
-	"go/parser"
-	"go/token"
-	"go/types"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -24,7 +20,21 @@ func compare(compiled, interp *Result) *Divergence {
 	return &Divergence{Diff: diff.Unified("go", "yaegi", a, b), Interpreted: interp}
 }
 
+// durationRE matches a duration as time.Duration prints it: "500ms",
+// "1.5s", "2h3m0.25s", "120µs".
+var durationRE = regexp.MustCompile(`\b(?:\d+(?:\.\d+)?(?:ns|µs|us|ms|h|m|s))+\b`)
+
+// realDuration stands for every duration a program on the real clock prints.
+const realDuration = "<duration>"
+
 // summary renders what two engines must agree on, one fact a line.
+//
+// On the real clock, a duration the program prints is a measurement: two
+// runs of the same program, by the same engine or not, print 500.87ms and
+// 501.36ms. So under the real clock, and only there, every duration in the
+// output reads as one placeholder before the engines are compared; the
+// rest of the output must still match byte for byte. Under the virtual clock
+// durations are exact, and a different duration is a divergence.
 func summary(r *Result) string {
 	var s strings.Builder
 	fmt.Fprintf(&s, "exit status: %d\n", r.ExitCode)
@@ -36,13 +46,10 @@ func summary(r *Result) string {
 		switch r.Err.Kind {
 		case KindLeak:
 			// Compared through the leaks below.
-		case KindCompile, KindRefused:
-			fmt.Fprintf(&s, "failure: %s\n", r.Err.Kind)
+		case KindUnsupported:
+			fmt.Fprintf(&s, "failure: %s\n  %s\n", r.Err.Kind, r.Err.Msg)
 		default:
 			fmt.Fprintf(&s, "failure: %s\n", r.Err.Kind)
-			if r.Err.Kind == KindUnsupported {
-				fmt.Fprintf(&s, "  %s\n", r.Err.Msg)
-			}
 		}
 	}
 	var states []string
@@ -50,11 +57,14 @@ func summary(r *Result) string {
 		states = append(states, comparableState(l.State))
 	}
 	sort.Strings(states)
-	fmt.Fprintf(&s, "leaks: %d %s\n", len(states), strings.Join(states, ", "))
+	fmt.Fprintf(&s, "leaks: %d %s\n", max(r.LeakCount, len(states)), strings.Join(states, ", "))
 	for _, c := range r.Output {
 		for _, line := range strings.SplitAfter(c.Text, "\n") {
 			if line == "" {
 				continue
+			}
+			if r.Realtime {
+				line = durationRE.ReplaceAllString(line, realDuration)
 			}
 			if !strings.HasSuffix(line, "\n") {
 				line += " (no newline)\n"
@@ -75,67 +85,4 @@ func comparableState(s string) string {
 		return "channel operation"
 	}
 	return s
-}
-
-// explainUnsupported names the construct the interpreter could not handle,
-// found by type-checking the program: range over an integer or a function,
-// the built-in min, max and clear, and generic standard library functions.
-func explainUnsupported(e *Error, src []byte) {
-	fset := token.NewFileSet()
-	f, err := parser.ParseFile(fset, e.File, src, 0)
-	if err != nil {
-		return
-	}
-	info := &types.Info{
-		Types:     map[ast.Expr]types.TypeAndValue{},
-		Uses:      map[*ast.Ident]types.Object{},
-		Instances: map[*ast.Ident]types.Instance{},
-	}
-	conf := types.Config{Importer: importer.ForCompiler(fset, "source", nil), Error: func(error) {}}
-	conf.Check("main", fset, []*ast.File{f}, info)
-
-	type finding struct {
-		pos  token.Position
-		what string
-	}
-	var found []finding
-	add := func(n ast.Node, what string) { found = append(found, finding{fset.Position(n.Pos()), what}) }
-	ast.Inspect(f, func(n ast.Node) bool {
-		switch n := n.(type) {
-		case *ast.RangeStmt:
-			switch t := info.Types[n.X].Type.(type) {
-			case *types.Basic:
-				if t.Info()&types.IsInteger != 0 {
-					add(n, "range over an integer (Go 1.22)")
-				}
-			case *types.Signature:
-				add(n, "range over a function, an iterator (Go 1.23)")
-			}
-		case *ast.CallExpr:
-			if id, ok := ast.Unparen(n.Fun).(*ast.Ident); ok {
-				if b, ok := info.Uses[id].(*types.Builtin); ok && (b.Name() == "min" || b.Name() == "max" || b.Name() == "clear") {
-					add(n, fmt.Sprintf("the built-in function %s (Go 1.21)", b.Name()))
-				}
-			}
-		case *ast.SelectorExpr:
-			if _, ok := info.Instances[n.Sel]; ok {
-				if fn, ok := info.Uses[n.Sel].(*types.Func); ok && fn.Pkg() != nil {
-					add(n, fmt.Sprintf("the generic function %s.%s", fn.Pkg().Name(), fn.Name()))
-				}
-			}
-		}
-		return true
-	})
-	if len(found) == 0 {
-		return
-	}
-	best := found[0]
-	for _, fd := range found {
-		if fd.pos.Line == e.Line {
-			best = fd
-			break
-		}
-	}
-	e.Line, e.Col = best.pos.Line, best.pos.Column
-	e.Msg = "not supported by the interpreter: " + best.what
 }

@@ -10,6 +10,7 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"go/types"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -33,11 +34,24 @@ const buildModule = "signalwire.example"
 // statements their wrapper.
 const harnessInit = `package main
 
-import signalwireHarness "` + buildModule + `/internal/harness"
+import (
+	"os"
 
-func init() { signalwireHarness.Main(main) }
+	signalwireHarness "` + buildModule + `/internal/harness"
+)
+
+func init() {
+	os.SignalwireOnExit(signalwireHarness.Exit)
+	signalwireHarness.Main(main)
+}
 
 func signalwireGo[F any](line int, f F) F { return signalwireHarness.Go(line, f) }
+
+func signalwireDone[C any](line int, ch C) C { return signalwireHarness.DoneWait(line, ch) }
+
+func signalwireDoneOn[C, X any](line int, ch C, x X, expr string) C {
+	return signalwireHarness.DoneWaitOn(line, ch, any(x), expr)
+}
 `
 
 // tracedContext and tracedSignal are the import paths that replace
@@ -47,22 +61,52 @@ const (
 	tracedSignal  = buildModule + "/internal/harness/swsignal"
 )
 
-// writePatch is inserted at the top of (*os.File).write.
-const writePatch = "\tif signalwireWrite(f, b) {\n\t\treturn len(b), nil\n\t}\n"
+// osPatch inserts text at the top of a function of package os, found by
+// its first line.
+type osPatch struct {
+	file, fn, text string
+}
 
-const writeFunc = "func (f *File) write(b []byte) (n int, err error) {\n"
+// osPatches make writes to os.Stdout and os.Stderr frames, and let the
+// harness report before os.Exit ends the program (see SignalwireOnExit in
+// overlay/os_frames.go.txt).
+var osPatches = []osPatch{
+	{"file_posix.go", "func (f *File) write(b []byte) (n int, err error) {\n", "\tif signalwireWrite(f, b) {\n\t\treturn len(b), nil\n\t}\n"},
+	{"proc.go", "func Exit(code int) {\n", "\tif f := signalwireOnExit; f != nil {\n\t\tf(code)\n\t}\n"},
+}
 
 // toolchain describes the go command that builds examples.
 type toolchain struct {
 	version string // "go1.26.8"
 	goroot  string
 	lang    string // "1.26", for go.mod
-	overlay string // the overlay file that frames os writes
+	overlay string // the overlay file that patches package os
 }
 
+// toolchain returns the go command's description, looking it up on first
+// use. Only a successful lookup is kept: a failure, such as the caller's
+// context being cancelled while "go env" ran, is the caller's alone, and the
+// next call tries again.
 func (r *Runner) toolchain(ctx context.Context) (*toolchain, error) {
-	r.toolOnce.Do(func() { r.tool, r.toolErr = r.loadToolchain(ctx) })
-	return r.tool, r.toolErr
+	r.toolInit.Do(func() { r.toolLock = make(chan struct{}, 1) })
+	select {
+	case r.toolLock <- struct{}{}:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	defer func() { <-r.toolLock }()
+	if r.tool != nil {
+		return r.tool, nil
+	}
+	t, err := r.loadToolchain(ctx)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		return nil, err
+	}
+	r.tool = t
+	return t, nil
 }
 
 func (r *Runner) loadToolchain(ctx context.Context) (*toolchain, error) {
@@ -84,24 +128,31 @@ func (r *Runner) loadToolchain(ctx context.Context) (*toolchain, error) {
 	return t, err
 }
 
-// writeOverlay prepares the overlay that makes writes to os.Stdout and
-// os.Stderr frames, so that their order survives.
+// writeOverlay prepares the overlay of package os that makes writes to
+// os.Stdout and os.Stderr frames, so that their order survives, and that
+// lets the harness see os.Exit.
 func (r *Runner) writeOverlay(t *toolchain) (string, error) {
-	orig := filepath.Join(t.goroot, "src", "os", "file_posix.go")
-	src, err := os.ReadFile(orig)
-	if err != nil {
-		return "", err
-	}
-	if !bytes.Contains(src, []byte(writeFunc)) {
-		return "", fmt.Errorf("%s: cannot find %q to patch; this Go release is not supported", orig, strings.TrimSpace(writeFunc))
-	}
-	patched := bytes.Replace(src, []byte(writeFunc), []byte(writeFunc+writePatch), 1)
 	frames, err := embedded.ReadFile("overlay/os_frames.go.txt")
 	if err != nil {
 		return "", err
 	}
-	sum := sha256.Sum256(append(append([]byte(t.version), patched...), frames...))
-	dir := filepath.Join(r.cacheDir(), "overlay", hex.EncodeToString(sum[:8]))
+	osDir := filepath.Join(t.goroot, "src", "os")
+	files := map[string][]byte{"zz_signalwire_frames.go": frames}
+	sum := sha256.New()
+	fmt.Fprintf(sum, "%s\x00%s\x00", t.version, frames)
+	for _, p := range osPatches {
+		orig := filepath.Join(osDir, p.file)
+		src, rerr := os.ReadFile(orig)
+		if rerr != nil {
+			return "", rerr
+		}
+		if !bytes.Contains(src, []byte(p.fn)) {
+			return "", fmt.Errorf("%s: cannot find %q to patch; this Go release is not supported", orig, strings.TrimSpace(p.fn))
+		}
+		files[p.file] = bytes.Replace(src, []byte(p.fn), []byte(p.fn+p.text), 1)
+		fmt.Fprintf(sum, "%s\x00%s\x00", p.file, files[p.file])
+	}
+	dir := filepath.Join(r.cacheDir(), "overlay", hex.EncodeToString(sum.Sum(nil))[:16])
 	index := filepath.Join(dir, "overlay.json")
 	if _, err := os.Stat(index); err == nil {
 		return index, nil
@@ -109,18 +160,15 @@ func (r *Runner) writeOverlay(t *toolchain) (string, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", err
 	}
-	patchedPath := filepath.Join(dir, "file_posix.go")
-	framesPath := filepath.Join(dir, "zz_signalwire_frames.go")
-	if err := writeFileAtomic(patchedPath, patched); err != nil {
-		return "", err
+	replace := map[string]string{}
+	for name, b := range files {
+		path := filepath.Join(dir, name)
+		if err := writeFileAtomic(path, b); err != nil {
+			return "", err
+		}
+		replace[filepath.Join(osDir, name)] = path
 	}
-	if err := writeFileAtomic(framesPath, frames); err != nil {
-		return "", err
-	}
-	idx, err := json.Marshal(map[string]map[string]string{"Replace": {
-		orig: patchedPath,
-		filepath.Join(t.goroot, "src", "os", "zz_signalwire_frames.go"): framesPath,
-	}})
+	idx, err := json.Marshal(map[string]map[string]string{"Replace": replace})
 	if err != nil {
 		return "", err
 	}
@@ -144,6 +192,7 @@ func (r *Runner) build(ctx context.Context, file string, src []byte) (string, *E
 	unlock := r.lockKey("build:" + key)
 	defer unlock()
 	if _, err := os.Stat(bin); err == nil {
+		used(bin)
 		return bin, nil, nil
 	}
 	if err := os.MkdirAll(filepath.Dir(bin), 0o755); err != nil {
@@ -154,21 +203,22 @@ func (r *Runner) build(ctx context.Context, file string, src []byte) (string, *E
 		return "", nil, err
 	}
 	defer os.RemoveAll(dir)
+	bubbled, inits := bubbleInits(base, dropBuildConstraints(src)) // initclock.go
 	files := map[string][]byte{
 		"go.mod":           []byte("module " + buildModule + "\n\ngo " + t.lang + "\n"),
-		base:               instrument(base, dropBuildConstraints(src)),
-		"zz_signalwire.go": []byte(harnessInit),
+		base:               instrument(base, bubbled),
+		"zz_signalwire.go": []byte(harnessInitCalling(inits)),
 	}
 	hfiles, err := fs.Glob(embedded, "harness/*.go")
 	if err != nil {
 		return "", nil, err
 	}
 	for _, wrapper := range []string{"harness/swcontext/*.go", "harness/swsignal/*.go"} {
-		files, err := fs.Glob(embedded, wrapper)
+		names, err := fs.Glob(embedded, wrapper)
 		if err != nil {
 			return "", nil, err
 		}
-		hfiles = append(hfiles, files...)
+		hfiles = append(hfiles, names...)
 	}
 	for _, name := range hfiles {
 		if strings.HasSuffix(name, "_test.go") {
@@ -191,16 +241,21 @@ func (r *Runner) build(ctx context.Context, file string, src []byte) (string, *E
 		}
 	}
 	out := filepath.Join(dir, "example.bin")
-	cmd := exec.CommandContext(ctx, r.goCmd(), "build", "-trimpath", "-overlay", t.overlay, "-ldflags=-s -w", "-o", out, ".")
+	bctx, cancel := context.WithTimeout(ctx, compileTimeout) // the compile's bounds: cachebound.go
+	defer cancel()
+	cmd := exec.CommandContext(bctx, r.goCmd(), "build", "-trimpath", "-overlay", t.overlay, "-ldflags=-s -w", "-o", out, ".")
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "GOFLAGS=", "GOWORK=off", "CGO_ENABLED=0", "GOTOOLCHAIN=local", "GO111MODULE=on", "GOPROXY=off")
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	cmd.Cancel = func() error { return killGroup(cmd.Process) }
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
-	if err := cmd.Run(); err != nil {
+	if err := runBounded(cmd); err != nil {
 		if ctx.Err() != nil {
 			return "", nil, ctx.Err()
+		}
+		if bctx.Err() != nil {
+			return "", &Error{Kind: KindCompile, File: file, Msg: fmt.Sprintf("compiling took longer than %s", compileTimeout)}, nil
 		}
 		if e := compileError(file, base, stderr.String()); e != nil {
 			return "", e, nil
@@ -210,13 +265,18 @@ func (r *Runner) build(ctx context.Context, file string, src []byte) (string, *E
 	if err := os.Rename(out, bin); err != nil {
 		return "", nil, err
 	}
+	if err := trimCache(filepath.Dir(bin), BinaryCacheBound); err != nil {
+		return "", nil, err
+	}
 	return bin, nil, nil
 }
 
 // instrument rewrites the copy of an example that is built, so that the
 // trace sees its contexts and goroutines: import "context" becomes the
-// recording wrapper of the context package, and "go f(x)" becomes
-// "go signalwireGo(LINE, f)(x)". Line directives (/*line file:L:C*/) after
+// recording wrapper of the context package, "go f(x)" becomes
+// "go signalwireGo(LINE, f)(x)" and "<-x.Done()" becomes
+// "<-signalwireDone(LINE, x.Done())" (signalwireDoneOn, given x too, when
+// x can be evaluated twice). Line directives (/*line file:L:C*/) after
 // each insertion keep every position the compiler and the runtime report
 // exactly as in the original file.
 func instrument(base string, src []byte) []byte {
@@ -248,11 +308,23 @@ func instrument(base string, src []byte) []byte {
 		edits = append(edits, edit{at, at + len(imp.Path.Value), strconv.Quote(to) + lineDirective(imp.Path.End())})
 	}
 	ast.Inspect(f, func(n ast.Node) bool {
+		if call, ok := doneReceive(n); ok { // see runner/trace_source.go
+			at := fset.Position(call.Pos()).Offset
+			end := fset.Position(call.End()).Offset
+			open, close := "signalwireDone(%d, %s", ")"
+			if x, ok := pureReceiver(call, src, fset); ok {
+				open, close = "signalwireDoneOn(%d, %s", fmt.Sprintf(", %s, %q)", x, x)
+			}
+			edits = append(edits,
+				edit{at, at, fmt.Sprintf(open, fset.Position(call.Pos()).Line, lineDirective(call.Pos()))},
+				edit{end, end, close + lineDirective(call.End())})
+			return true
+		}
 		g, ok := n.(*ast.GoStmt)
 		if !ok {
 			return true
 		}
-		if id, ok := ast.Unparen(g.Call.Fun).(*ast.Ident); ok && builtins[id.Name] {
+		if id, ok := ast.Unparen(g.Call.Fun).(*ast.Ident); ok && isBuiltin(id.Name) {
 			return true
 		}
 		fun := g.Call.Fun
@@ -275,12 +347,13 @@ func instrument(base string, src []byte) []byte {
 	return out
 }
 
-// builtins cannot be passed as values, so go statements calling them are
-// left alone.
-var builtins = map[string]bool{
-	"append": true, "cap": true, "clear": true, "close": true, "complex": true, "copy": true,
-	"delete": true, "imag": true, "len": true, "make": true, "max": true, "min": true, "new": true,
-	"panic": true, "print": true, "println": true, "real": true, "recover": true,
+// isBuiltin reports whether name is a built-in function of the language
+// (append, close, panic, ...), which cannot be passed as a value, so that
+// go statements calling one are left alone. A program that declares its own
+// function of that name is rare enough to lose its trace entry.
+func isBuiltin(name string) bool {
+	_, ok := types.Universe.Lookup(name).(*types.Builtin)
+	return ok
 }
 
 // dropBuildConstraints blanks //go:build and // +build lines above the
@@ -343,8 +416,9 @@ func (r *Runner) runCompiled(ctx context.Context, file string, src []byte, o Opt
 		return &Result{Engine: EngineGo, ExitCode: -1, Err: cerr, Realtime: o.Realtime}, nil
 	}
 	c := child{
-		path: bin,
-		cfg:  o.harnessConfig(buildModule + "/" + filepath.Base(file)),
+		path:  bin,
+		cfg:   o.harnessConfig(buildModule + "/" + filepath.Base(file)),
+		fence: r.fence(ctx, bin, o, true),
 	}
 	c.cfg.Trace = !o.NoTrace
 	if o.GOMAXPROCS > 0 {
@@ -354,5 +428,8 @@ func (r *Runner) runCompiled(ctx context.Context, file string, src []byte, o Opt
 	if err != nil {
 		return nil, err
 	}
-	return raw.result(EngineGo, file, o), nil
+	res := raw.result(EngineGo, file, o)
+	annotateTrace(res.Trace, src)
+	locateSpin(res.Err, src)
+	return res, nil
 }

@@ -34,7 +34,7 @@ func TestGoContextExamples(t *testing.T) {
 			if !ok {
 				t.Fatalf("%s not found in context/example_test.go", name)
 			}
-			o := Options{Engine: EngineGo}
+			o := Options{Engine: EngineGo, Timeout: slowMachine}
 			if name == "ExampleWithDeadline" || name == "ExampleWithTimeout" {
 				// These select on neverReady, a package-level channel:
 				// created outside the synctest bubble, so blocking on it

@@ -24,30 +24,70 @@ import (
 	swsignal "signalwire/runner/harness/swsignal"
 )
 
-// childEnv makes a binary that links this package act as the interpreter's
-// child process: the runner starts its own executable with it set.
+// childEnv marks the interpreter's child process: the runner starts its own
+// executable (or Runner.self) with it set, and that program's main calls
+// [ChildMain] when [IsChild] says so.
 const childEnv = "SIGNALWIRE_RUNNER_CHILD"
 
-func init() {
-	if os.Getenv(childEnv) == "yaegi" {
-		interpChild()
-	}
+// IsChild reports whether this process was started by a [Runner] as the
+// interpreter's child process. A program that runs examples under the
+// interpreter (EngineYaegi or EngineBoth) must begin its main function,
+// and the TestMain of its test binaries, with
+//
+//	if runner.IsChild() {
+//		runner.ChildMain()
+//	}
+//
+// because the runner re-executes that program to interpret each example in a
+// process of its own. Nothing else of the program runs in the child. (The
+// runner also starts it once to learn whether the machine can build the
+// OS sandbox: see [Runner.Isolation].)
+func IsChild() bool {
+	v := os.Getenv(childEnv)
+	return v == "yaegi" || v == probeChildEnv
 }
 
-// runInterp runs the example under yaegi in a child process: the runner's
-// own executable, which turns into the child in this package's init.
-func (r *Runner) runInterp(ctx context.Context, file string, src []byte, o Options) (*Result, error) {
-	exe, err := os.Executable()
-	if err != nil {
-		return nil, fmt.Errorf("the interpreter engine re-executes the runner: %w", err)
+// ChildMain runs the example the runner hands to this process under the
+// interpreter, reports what it did to the runner and exits. It never
+// returns. Call it only when [IsChild] is true.
+func ChildMain() {
+	if !IsChild() {
+		fmt.Fprintln(os.Stderr, "runner.ChildMain: this process was not started by the runner")
+		os.Exit(harness.ExitLimit)
 	}
-	c := child{
+	if os.Getenv(childEnv) == probeChildEnv { // the sandbox's probe: sandbox_*.go
+		probeChild()
+	}
+	interpChild()
+}
+
+// interpreterCommand is the process that interprets one example: this
+// program again, which turns into the child at the top of its main.
+func (r *Runner) interpreterCommand(file string) (child, error) {
+	exe := r.self
+	if exe == "" {
+		var err error
+		if exe, err = os.Executable(); err != nil {
+			return child{}, fmt.Errorf("the interpreter engine re-executes the runner: %w", err)
+		}
+	}
+	return child{
 		path:  exe,
 		args:  []string{strings.TrimSuffix(shortName(file), ".go")},
 		env:   []string{childEnv + "=yaegi"},
-		extra: src,
-		cfg:   o.harnessConfig(shortName(file)),
+		hello: true,
+	}, nil
+}
+
+// runInterp runs the example under yaegi in a child process.
+func (r *Runner) runInterp(ctx context.Context, file string, src []byte, o Options) (*Result, error) {
+	c, err := r.interpreterCommand(file)
+	if err != nil {
+		return nil, err
 	}
+	c.extra = src
+	c.cfg = o.harnessConfig(shortName(file))
+	c.fence = r.fence(ctx, c.path, o, false)
 	c.cfg.Trace = !o.NoTrace
 	if o.GOMAXPROCS > 0 {
 		c.env = append(c.env, "GOMAXPROCS="+strconv.Itoa(o.GOMAXPROCS))
@@ -60,17 +100,24 @@ func (r *Runner) runInterp(ctx context.Context, file string, src []byte, o Optio
 	if res.Err != nil && res.Err.Kind == KindUnsupported {
 		explainUnsupported(res.Err, src)
 	}
+	locateSpin(res.Err, src)
 	return res, nil
 }
 
 // interpChild runs in the child process. It never returns.
 func interpChild() {
 	os.Unsetenv(childEnv)
+	iso, err := enterInPlace() // the OS sandbox: sandbox_*.go
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(harness.ExitFence)
+	}
 	cfg, fw, err := harness.Load()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "signalwire interpreter:", err)
 		os.Exit(harness.ExitLimit)
 	}
+	fw.Hello()
 	src, err := io.ReadAll(os.NewFile(4, "source"))
 	if err != nil {
 		harness.Fail(harness.Report{Outcome: harness.OutcomeHarness, Message: "reading the program: " + err.Error()})
@@ -89,7 +136,7 @@ func interpChild() {
 		Env:    filterEnv(os.Environ()),
 	})
 	os.Unsetenv("YAEGI_SPECIAL_STDIO")
-	if err := i.Use(interpSymbols()); err != nil {
+	if err := i.Use(interpSymbols(iso)); err != nil {
 		harness.Fail(harness.Report{Outcome: harness.OutcomeHarness, Message: err.Error()})
 	}
 	if err := i.Use(exits(stderr)); err != nil {
@@ -128,9 +175,9 @@ func filterEnv(env []string) []string {
 	return out
 }
 
-// interpSymbols is yaegi's standard library cut down to what the sandbox
-// allows.
-func interpSymbols() interp.Exports {
+// interpSymbols is yaegi's standard library cut down to what the
+// isolation of the run allows (sandbox.go).
+func interpSymbols(iso Isolation) interp.Exports {
 	out := interp.Exports{}
 	for key, syms := range stdlib.Symbols {
 		slash := strings.LastIndex(key, "/")
@@ -138,17 +185,13 @@ func interpSymbols() interp.Exports {
 			out[key] = syms // "." holds yaegi's interface wrappers
 			continue
 		}
-		only, ok := allowed[key[:slash]]
-		if !ok {
-			continue
-		}
-		if only == nil {
-			out[key] = syms
+		path := key[:slash]
+		if importRefusal(path, iso) != "" {
 			continue
 		}
 		m := map[string]reflect.Value{}
 		for name, v := range syms {
-			if only[name] {
+			if nameRefusal(path, name, iso) == "" {
 				m[name] = v
 			}
 		}
@@ -161,9 +204,13 @@ func interpSymbols() interp.Exports {
 // yaegi turns both into panics.
 func exits(w io.Writer) interp.Exports {
 	l := log.New(w, "", log.LstdFlags)
+	exit := func(code int) {
+		harness.Exit(code)
+		os.Exit(code)
+	}
 	fatal := func(s string) {
 		l.Output(3, s)
-		os.Exit(1)
+		exit(1)
 	}
 	return interp.Exports{
 		"log/log": {
@@ -172,7 +219,7 @@ func exits(w io.Writer) interp.Exports {
 			"Fatalln": reflect.ValueOf(func(v ...any) { fatal(fmt.Sprintln(v...)) }),
 		},
 		// yaegi's sandbox turns os.Exit into a panic.
-		"os/os": {"Exit": reflect.ValueOf(os.Exit)},
+		"os/os": {"Exit": reflect.ValueOf(exit)},
 		// The recording wrapper of the context package; it cannot tell
 		// the example's lines under the interpreter.
 		"context/context": {
@@ -233,22 +280,6 @@ func compileInterp(i *interp.Interpreter, file string, src []byte) (prog *interp
 		}
 	}
 	return nil, rep
-}
-
-var (
-	undefinedBuiltinRE  = regexp.MustCompile(`^undefined: (min|max|clear)$`)
-	undefinedSelectorRE = regexp.MustCompile(`^undefined selector: (\w+)\.(\w+)$`)
-)
-
-// missingFeature names what the interpreter lacks, from its compile error.
-func missingFeature(msg string) string {
-	if m := undefinedBuiltinRE.FindStringSubmatch(msg); m != nil {
-		return fmt.Sprintf("not supported by the interpreter: the built-in function %s (Go 1.21)", m[1])
-	}
-	if m := undefinedSelectorRE.FindStringSubmatch(msg); m != nil {
-		return fmt.Sprintf("not supported by the interpreter: %s.%s (yaegi's standard library lacks generic functions and APIs newer than Go 1.22)", m[1], m[2])
-	}
-	return ""
 }
 
 // panicFilter is the interpreted program's stderr. yaegi prints a line

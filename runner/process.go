@@ -25,6 +25,8 @@ type child struct {
 	env   []string // added to the minimal environment
 	extra []byte   // written to descriptor 4, when not nil
 	cfg   harness.Config
+	hello bool           // the process must say it is the interpreter's child
+	fence *harness.Fence // the OS sandbox (sandbox_*.go); nil in allowlist mode
 }
 
 // raw is what a child process did, before interpretation.
@@ -36,6 +38,7 @@ type raw struct {
 	panicLines []int // from the interpreter's panicking goroutines
 	exitCode   int
 	truncated  bool
+	hello      bool // the interpreter's child said hello
 	killed     bool // the runner killed it: the harness missed its deadline
 	wall       time.Duration
 }
@@ -87,13 +90,28 @@ func start(ctx context.Context, c child, outputLimit int) (*raw, error) {
 		harness.ConfigEnv + "=" + string(cfg),
 		harness.FramesEnv + "=3",
 	}, c.env...)
-	var stdout, stderr cappedBuffer
-	stdout.limit, stderr.limit = 64<<10, 64<<10
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	// What the program writes through the os package (frames) and what
+	// the runtime writes to descriptors 1 and 2 (println, a crash) share
+	// one output limit; going over it stops the run.
+	quota := &outputQuota{left: outputLimit, over: func() { killGroup(cmd.Process) }}
+	stdout := &cappedBuffer{quota: quota}
+	stderr := &cappedBuffer{quota: quota}
+	cmd.Stdout, cmd.Stderr = stdout, stderr
 	cmd.ExtraFiles = files
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 	cmd.Cancel = func() error { return killGroup(cmd.Process) }
 	cmd.WaitDelay = time.Second
+	if c.fence != nil { // the OS sandbox: sandbox_*.go
+		cleanup, err := sandboxCmd(cmd, c.fence, dir)
+		if err != nil {
+			framesW.Close()
+			if extraW != nil {
+				extraW.Close()
+			}
+			return nil, err
+		}
+		defer cleanup()
+	}
 
 	began := time.Now()
 	if err := cmd.Start(); err != nil {
@@ -107,10 +125,17 @@ func start(ctx context.Context, c child, outputLimit int) (*raw, error) {
 	for _, f := range files[1:] {
 		f.Close()
 	}
+	// The child reads what it needs of descriptor 4 while it runs; the
+	// write ends when it has, or when the child is gone (EPIPE).
+	var fed chan error
 	if extraW != nil {
+		fed = make(chan error, 1)
 		go func() {
-			extraW.Write(c.extra)
-			extraW.Close()
+			_, err := extraW.Write(c.extra)
+			if cerr := extraW.Close(); err == nil {
+				err = cerr
+			}
+			fed <- err
 		}()
 	}
 
@@ -119,7 +144,7 @@ func start(ctx context.Context, c child, outputLimit int) (*raw, error) {
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		r.readFrames(framesR, outputLimit, func() { killGroup(cmd.Process) })
+		r.readFrames(framesR, quota)
 	}()
 	waitErr := cmd.Wait()
 	// The frames pipe is closed when the child exits; anything it started
@@ -129,12 +154,31 @@ func start(ctx context.Context, c child, outputLimit int) (*raw, error) {
 	r.wall = time.Since(began)
 	r.rawStdout, r.rawStderr = stdout.Bytes(), stderr.Bytes()
 	r.exitCode = cmd.ProcessState.ExitCode()
+	r.truncated = quota.exceeded()
+	if c.fence != nil && r.report == nil && r.exitCode == harness.ExitFence {
+		return nil, fenceError(r.rawStderr)
+	}
 
+	var feedErr error
+	if fed != nil {
+		feedErr = <-fed
+	}
 	if ctx.Err() != nil {
 		return nil, ctx.Err()
 	}
 	if runCtx.Err() != nil {
 		r.killed = true
+	}
+	// A child that stopped before it read its input has said why, or
+	// exited with a status that does; any other failure to hand it over
+	// is the runner's.
+	if feedErr != nil && !r.killed && !r.truncated && !errors.Is(feedErr, syscall.EPIPE) {
+		return nil, fmt.Errorf("handing the program to its process: %w", feedErr)
+	}
+	if c.hello && !r.hello && !r.killed {
+		return nil, fmt.Errorf("the interpreter engine runs %s as its child process, which did not turn into one "+
+			"(its main must begin with: if runner.IsChild() { runner.ChildMain() }); it exited with status %d%s",
+			c.path, r.exitCode, firstLine(stderr.Bytes()))
 	}
 	var exitErr *exec.ExitError
 	if waitErr != nil && !errors.As(waitErr, &exitErr) && !r.killed && !r.truncated && !errors.Is(waitErr, exec.ErrWaitDelay) {
@@ -156,12 +200,11 @@ func killGroup(p *os.Process) error {
 }
 
 // readFrames decodes the frames descriptor until the child closes it.
-func (r *raw) readFrames(f io.Reader, limit int, kill func()) {
+func (r *raw) readFrames(f io.Reader, quota *outputQuota) {
 	var (
-		buf     []byte
-		report  []byte
-		marked  bool
-		written int
+		buf    []byte
+		report []byte
+		marked bool
 	)
 	chunk := make([]byte, 32<<10)
 	for {
@@ -171,21 +214,17 @@ func (r *raw) readFrames(f io.Reader, limit int, kill func()) {
 		for _, fr := range frames {
 			switch fr.Kind {
 			case harness.FrameStdout, harness.FrameStderr:
-				if marked || r.truncated {
+				if marked {
 					continue
 				}
-				text := fr.Payload
-				if written+len(text) > limit {
-					text = text[:limit-written]
-					r.truncated = true
-					kill()
-				}
-				written += len(text)
+				text := fr.Payload[:quota.take(len(fr.Payload))]
 				stream := Stdout
 				if fr.Kind == harness.FrameStderr {
 					stream = Stderr
 				}
 				r.add(stream, string(text))
+			case harness.FrameHello:
+				r.hello = true
 			case harness.FrameMark:
 				marked = true
 			case harness.FrameReport:
@@ -236,19 +275,49 @@ func (r *raw) chunks() []Chunk {
 	return out
 }
 
-// cappedBuffer keeps the first limit bytes written to it.
+// outputQuota is what is left of the output limit of a run. The first
+// write that does not fit stops the run through over.
+type outputQuota struct {
+	mu   sync.Mutex
+	left int
+	cut  bool
+	over func()
+}
+
+// take charges n bytes and returns how many of them fit.
+func (q *outputQuota) take(n int) int {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if q.cut {
+		return 0
+	}
+	if n <= q.left {
+		q.left -= n
+		return n
+	}
+	fit := q.left
+	q.left, q.cut = 0, true
+	q.over()
+	return fit
+}
+
+func (q *outputQuota) exceeded() bool {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return q.cut
+}
+
+// cappedBuffer keeps what fits in its quota of what is written to it.
 type cappedBuffer struct {
 	mu    sync.Mutex
 	buf   bytes.Buffer
-	limit int
+	quota *outputQuota
 }
 
 func (b *cappedBuffer) Write(p []byte) (int, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	if room := b.limit - b.buf.Len(); room > 0 {
-		b.buf.Write(p[:min(len(p), room)])
-	}
+	b.buf.Write(p[:b.quota.take(len(p))])
 	return len(p), nil
 }
 
@@ -256,4 +325,13 @@ func (b *cappedBuffer) Bytes() []byte {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return bytes.Clone(b.buf.Bytes())
+}
+
+// firstLine quotes the first line of what a process wrote, for a message.
+func firstLine(b []byte) string {
+	line, _, _ := bytes.Cut(bytes.TrimSpace(b), []byte("\n"))
+	if len(line) == 0 {
+		return ""
+	}
+	return fmt.Sprintf(" and said %q", line)
 }

@@ -47,8 +47,10 @@ type Result struct {
 	Wall Duration `json:"wall"`
 	// Realtime is set when the program ran on the real clock.
 	Realtime bool `json:"realtime,omitempty"`
-	// Leaks are the goroutines still alive after main returned.
-	Leaks []Leak `json:"leaks,omitempty"`
+	// Leaks are the goroutines still alive after main returned, at most
+	// the first 100 by line; LeakCount counts them all.
+	Leaks     []Leak `json:"leaks,omitempty"`
+	LeakCount int    `json:"leak_count,omitempty"`
 	// Trace records the contexts and goroutines of the run, for the
 	// compiled engine (nil when nothing was recorded).
 	Trace *Trace `json:"trace,omitempty"`
@@ -58,6 +60,9 @@ type Result struct {
 	Err *Error `json:"error,omitempty"`
 	// Cached is set when the result came from the cache.
 	Cached bool `json:"cached,omitempty"`
+	// Isolation is what fenced the run in: "namespaces+landlock",
+	// "namespaces" or "allowlist" (see [Runner.Isolation]).
+	Isolation Isolation `json:"isolation,omitempty"`
 	// Divergence is set by the "both" engine when the interpreter did not
 	// do what the compiled program did.
 	Divergence *Divergence `json:"divergence,omitempty"`
@@ -156,14 +161,27 @@ func (e *Error) Error() string {
 }
 
 // describeGoroutine says where a goroutine is: "chan send at main.go:12
-// (started at main.go:10)".
+// (started at main.go:10)", or "sleep at main.go:9, called from main.go:16
+// (started at main.go:15)".
 func describeGoroutine(file string, g Leak) string {
 	s := g.State
 	if g.Line > 0 {
 		s += fmt.Sprintf(" at %s:%d", file, g.Line)
+	}
+	for i, c := range g.Callers {
+		if i == 0 {
+			s += ", called from "
+		} else {
+			s += ", from "
+		}
+		s += fmt.Sprintf("%s:%d", file, c)
 	}
 	if g.CreatedLine > 0 {
 		s += fmt.Sprintf(" (started at %s:%d)", file, g.CreatedLine)
 	}
 	return s
 }
+
+// Leaked counts the goroutines still alive after main returned, those not
+// listed in Leaks included.
+func (r *Result) Leaked() int { return max(r.LeakCount, len(r.Leaks)) }

@@ -13,16 +13,38 @@
 //     wrong output without any error.
 //   - EngineBoth (the default) runs both. The result is the compiled one; if
 //     the interpreter's output, exit status, error kind, virtual time or leaks
-//     differ, the result carries a [Divergence] with a diff.
+//     differ, the result carries a [Divergence] with a diff, and only then
+//     (JSON: "divergence" is present exactly when the engines differ).
+//     On the real clock a duration the program prints ("500.87ms") is a
+//     measurement that differs from run to run, so there, and only there,
+//     every duration in the output compares equal to any other; the rest of
+//     the output must still match.
+//
+// The interpreter runs in a child process that is the calling program
+// itself, re-executed: a program that uses EngineYaegi or EngineBoth must
+// begin its main (and the TestMain of its tests) with
+//
+//	if runner.IsChild() {
+//		runner.ChildMain()
+//	}
+//
+// A program that forgets gets an error saying so, not a wrong result.
 //
 // # What an example may do
 //
-// An example is one file of package main with a main function. It may import
-// only the packages listed by [AllowedImports]; from os only Args, Exit,
-// Getenv, LookupEnv, Stdin, Stdout, Stderr, Interrupt, Kill and Signal.
-// Anything else (os/exec, syscall, unsafe, runtime, file access through os,
-// //go:linkname, //go:embed) is refused before anything runs, under both
-// engines, with the position of the offending import or use.
+// An example is one file of package main with a main function. Inside the
+// OS sandbox (see [Isolation]) it may import the whole standard library
+// except what escapes the sandbox's rules or breaks the harness, listed by
+// [RefusedImports] (os/exec, os.StartProcess, syscall, unsafe, plugin, cgo,
+// runtime/debug, testing, most of runtime, //go:linkname, //go:embed);
+// file operations work on its run directory. Without the sandbox, it may
+// import only the packages listed by [AllowedImports]; from os only Args,
+// Exit, Getenv, LookupEnv, Stdin, Stdout, Stderr, Interrupt, Kill and
+// Signal. What is not allowed is refused before anything runs, under both
+// engines, with the position of the offending import or use. So is a file
+// that go build would exclude by its build constraints (//go:build ignore
+// excepted), and a variable or composite literal larger than the memory
+// limit.
 //
 // # The virtual clock
 //
@@ -41,16 +63,39 @@
 // "fatal error: all goroutines are asleep - deadlock!" ([KindDeadlock]),
 // with where each one waits.
 //
+// init functions run in the bubble under both engines; package-level
+// variables are initialized on the real clock under the compiled engine,
+// before any code of the harness runs, and in the bubble under the
+// interpreter.
+//
 // # Isolation and limits
 //
 // Each run happens in a child process of its own process group, in an empty
-// temporary directory, with a minimal environment (TZ=UTC, LANG=C). Leaked
+// temporary directory, with a minimal environment (TZ=UTC, LANG=C). On Linux
+// the child is also in an OS sandbox: new user, mount, PID, network (only
+// its own loopback), IPC and UTS namespaces, a private root holding only
+// the run directory and the program, Landlock, no_new_privs and a data
+// rlimit set before any of the example's code runs; where the machine
+// cannot build it, runs fall back to the import allowlist alone, and each
+// [Result] records its [Isolation]. Leaked
 // goroutines, panics, os.Exit, endless loops and runaway memory cannot hurt
 // the caller. Limits: wall-clock time (Options.Timeout, default 10s),
 // virtual time (Options.Budget, default 24h), output (Options.OutputLimit,
-// default 1 MiB, then the output is cut and the run stopped) and memory
-// (Options.MemoryLimit, default 512 MiB). Cancelling the caller's context
-// kills the child's process group at once.
+// default 1 MiB, counting what the runtime writes itself, such as println;
+// then the output is cut, marked "[output truncated at N bytes]" and the
+// run stopped), memory (Options.MemoryLimit, default 512 MiB) and a
+// goroutine's stack (64 MiB: an endless recursion fails at once with Go's
+// "goroutine stack exceeds" fatal error, reported as a stack overflow at
+// the recursing function). Cancelling the caller's context kills the
+// child's process group at once.
+//
+// A program stopped by the wall clock is reported with where each of its
+// goroutines was; one that was running is placed at its endless loop. A
+// compiled loop with an empty body has no line of its own (the runtime says
+// line 1) and the interpreter's stacks have no example lines, so the runner
+// finds the loop in the source: a for statement with no condition that
+// nothing in its body leaves, in the function the stack names (for the
+// interpreter: in main, else the only one in the file).
 //
 // # Output
 //
@@ -66,10 +111,29 @@
 // When main returns, the harness waits until every other goroutine of the
 // bubble is blocked (synctest.Wait). Any goroutine still there is a leak: the
 // result lists each with what it is blocked on (chan send, chan receive,
-// select, sleep, ...), the example's line where it is blocked and the line of
-// the go statement that started it. The interpreter knows the states but not
-// the lines. On the real clock, the goroutines started by the example are
-// watched until they settle.
+// select, sleep, ...), the example's line where it is blocked, the example's
+// lines of the calls that led there (Leak.Callers) and the line of the go
+// statement that started it. Time stops when main returns, so this is where
+// each goroutine is at that moment: one asleep in a helper
+// ("ch <- slowLookup()") is reported asleep at the helper's line, called
+// from the send that would block for ever; an example that wants the send
+// itself reported waits past the sleep before main returns. The
+// interpreter knows the states but not the lines. Result.Leaks lists at
+// most 100 leaks, Result.LeakCount counts them all, and the message groups
+// alike ones ("chan send at main.go:8 ×100; and 9900 more"). On the real
+// clock, the goroutines started by the example are watched until they
+// settle.
+//
+// # os.Exit
+//
+// A program that calls os.Exit (or log.Fatal) ends with that status, as in
+// Go: deferred calls do not run and other goroutines are not leaks. Its
+// virtual time and trace are kept, under both engines: the compiled
+// program's os.Exit, through the overlay of package os, and the
+// interpreter's, by the function it is given, report to the harness first.
+// Only the runtime's own crash, which exits with status 2, is a panic or a
+// fatal error: text such as "panic: ..." printed by a program that then
+// exits normally is output.
 //
 // # Panics
 //
@@ -80,7 +144,7 @@
 // # Caching
 //
 // Compiled binaries are cached by the example's source, the runner's
-// [Version] and the Go version. Results are cached by the same plus the
+// [Version] (its code, tests excluded) and the Go version. Results are cached by the same plus the
 // engine and every option that changes behaviour, so a repeat run of an
 // unchanged example executes nothing. Runs stopped by the wall clock, the
 // memory limit or the caller are not cached.
@@ -96,6 +160,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -171,10 +236,19 @@ type Runner struct {
 	CacheDir string
 	// NoResultCache runs every example even when a result is cached.
 	NoResultCache bool
+	// NoSandbox runs examples without the OS sandbox, with the import
+	// allowlist as their only fence (see [Isolation]).
+	NoSandbox bool
 
-	toolOnce sync.Once
+	// self is the program re-executed as the interpreter's child;
+	// os.Executable() when empty.
+	self string
+
+	// toolLock (a one-slot semaphore, so that waiting honours the
+	// caller's context) guards tool, which is set once a lookup succeeds.
+	toolLock chan struct{}
+	toolInit sync.Once
 	tool     *toolchain
-	toolErr  error
 
 	mu    sync.Mutex
 	locks map[string]*keyLock
@@ -223,8 +297,9 @@ func (r *Runner) cacheDir() string {
 // the example did, failures included, is in the Result.
 func (r *Runner) Run(ctx context.Context, file string, src []byte, opts Options) (*Result, error) {
 	o := opts.withDefaults()
-	if e := check(file, src); e != nil {
-		return &Result{Engine: o.Engine, ExitCode: -1, Err: e, Realtime: o.Realtime}, nil
+	iso := r.Isolation(ctx) // the OS sandbox: isolation.go
+	if e := check(file, src, iso, o); e != nil {
+		return &Result{Engine: o.Engine, ExitCode: -1, Err: e, Realtime: o.Realtime, Isolation: iso}, nil
 	}
 	key, err := r.resultKey(ctx, file, src, o)
 	if err != nil {
@@ -246,6 +321,10 @@ func (r *Runner) Run(ctx context.Context, file string, src []byte, opts Options)
 	}
 	if err != nil {
 		return nil, err
+	}
+	res.Isolation = iso
+	if res.Divergence != nil && res.Divergence.Interpreted != nil {
+		res.Divergence.Interpreted.Isolation = iso
 	}
 	r.storeResult(key, res)
 	return res, nil
@@ -289,28 +368,41 @@ var (
 	version     string
 )
 
-// Version identifies the runner's code: a hash of its sources, the harness
-// and the overlay. Cached binaries and results are keyed by it, so a change
-// to the runner never serves a stale result.
+// Version identifies the runner's code: a hash of what decides a result,
+// its sources, the harness and the overlay, tests excluded. Cached binaries
+// and results are keyed by it, so a change to the runner never serves a
+// stale result, and editing a test throws nothing away.
 func Version() string {
-	versionOnce.Do(func() {
-		h := sha256.New()
-		var names []string
-		fs.WalkDir(embedded, ".", func(p string, d fs.DirEntry, err error) error {
-			if err == nil && !d.IsDir() {
-				names = append(names, p)
-			}
-			return nil
-		})
-		sort.Strings(names)
-		for _, n := range names {
-			b, _ := embedded.ReadFile(n)
-			fmt.Fprintf(h, "%s\x00%d\x00", n, len(b))
-			h.Write(b)
-		}
-		version = hex.EncodeToString(h.Sum(nil))[:16]
-	})
+	versionOnce.Do(func() { version = versionOf(embedded) })
 	return version
+}
+
+// versionOf hashes the files of fsys that are not tests.
+func versionOf(fsys fs.FS) string {
+	h := sha256.New()
+	var names []string
+	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if !d.IsDir() && !strings.HasSuffix(p, "_test.go") {
+			names = append(names, p)
+		}
+		return nil
+	})
+	if err != nil {
+		panic(err) // an embedded file system cannot fail
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		b, err := fs.ReadFile(fsys, n)
+		if err != nil {
+			panic(err)
+		}
+		fmt.Fprintf(h, "%s\x00%d\x00", n, len(b))
+		h.Write(b)
+	}
+	return hex.EncodeToString(h.Sum(nil))[:16]
 }
 
 // keyLock serializes work on one cache key within a process.

@@ -5,10 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
+	"testing/fstest"
 	"time"
 )
 
@@ -32,6 +34,9 @@ func testRunner(t *testing.T) *Runner {
 }
 
 func TestMain(m *testing.M) {
+	if IsChild() {
+		ChildMain()
+	}
 	code := m.Run()
 	if sharedRunner != nil {
 		os.RemoveAll(sharedRunner.CacheDir)
@@ -39,8 +44,16 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
+// slowMachine is the wall-clock limit of tests that do not test it: many
+// times what any of them needs, on a machine busy with other work or under
+// the race detector. A test of the wall limit sets its own.
+const slowMachine = 2 * time.Minute
+
 func runFile(t *testing.T, r *Runner, name string, o Options) *Result {
 	t.Helper()
+	if o.Timeout == 0 {
+		o.Timeout = slowMachine
+	}
 	src, err := os.ReadFile(filepath.Join("testdata", name))
 	if err != nil {
 		t.Fatal(err)
@@ -220,14 +233,19 @@ func TestCompileError(t *testing.T) {
 func TestRefused(t *testing.T) {
 	tests := []struct {
 		file, want string
+		noSandbox  bool // inside the OS sandbox, files are allowed
 	}{
-		{"refused.go", `refused.go:5:2: import "os/exec" is not allowed in examples`},
-		{"osfile.go", `refused.go:6:2: os.WriteFile is not allowed in examples`},
+		{"refused.go", `refused.go:5:2: import "os/exec" is not allowed in examples`, false},
+		{"osfile.go", `refused.go:6:2: os.WriteFile is not allowed in examples`, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
+			r := testRunner(t)
+			if tt.noSandbox {
+				r = noSandboxRunner(t)
+			}
 			for _, e := range []Engine{EngineGo, EngineYaegi, EngineBoth} {
-				res := runFile(t, testRunner(t), tt.file, Options{Engine: e})
+				res := runFile(t, r, tt.file, Options{Engine: e})
 				if res.Err == nil || res.Err.Kind != KindRefused {
 					t.Fatalf("%s: got %+v, want refused", e, res.Err)
 				}
@@ -241,17 +259,27 @@ func TestRefused(t *testing.T) {
 	}
 }
 
+// TestEndlessLoopTimesOut: an endless loop is stopped by the wall limit and
+// located, whether it is written in main (whose compiled loop has no line
+// of its own) or in a helper, under both engines.
 func TestEndlessLoopTimesOut(t *testing.T) {
-	engines(t, func(t *testing.T, e Engine) {
-		res := runFile(t, testRunner(t), "loop.go", Options{Engine: e, Timeout: time.Second})
-		wantErr(t, res, KindTimeout, 0)
-		if !strings.Contains(res.Err.Msg, "still running after 1s of real time") {
-			t.Errorf("message %q", res.Err.Msg)
-		}
-		if len(res.Err.Blocked) == 0 || res.Err.Blocked[0].State != "running" && res.Err.Blocked[0].State != "runnable" {
-			t.Errorf("blocked %+v, want main running", res.Err.Blocked)
-		}
-	})
+	for file, line := range map[string]int{"loop.go": 5, "loophelper.go": 7} {
+		t.Run(file, func(t *testing.T) {
+			engines(t, func(t *testing.T, e Engine) {
+				res := runFile(t, testRunner(t), file, Options{Engine: e, Timeout: time.Second})
+				wantErr(t, res, KindTimeout, line)
+				if !strings.Contains(res.Err.Msg, "still running after 1s of real time") {
+					t.Errorf("message %q", res.Err.Msg)
+				}
+				if len(res.Err.Blocked) == 0 || res.Err.Blocked[0].State != "running" && res.Err.Blocked[0].State != "runnable" {
+					t.Fatalf("blocked %+v, want main running", res.Err.Blocked)
+				}
+				if got := res.Err.Blocked[0].Line; got != line {
+					t.Errorf("main's goroutine at line %d, want %d", got, line)
+				}
+			})
+		})
+	}
 }
 
 func TestVirtualBudget(t *testing.T) {
@@ -317,7 +345,9 @@ func TestStreamsKeepTheirOrder(t *testing.T) {
 
 func TestNetworkBlocksVirtualTime(t *testing.T) {
 	engines(t, func(t *testing.T, e Engine) {
-		res := runFile(t, testRunner(t), "network.go", Options{Engine: e, Timeout: time.Second})
+		// No wall limit can end it first: the watchdog sees the goroutine
+		// in IO wait long before.
+		res := runFile(t, testRunner(t), "network.go", Options{Engine: e})
 		if res.Err == nil || res.Err.Kind != KindNetwork {
 			t.Fatalf("got %v, want a network error", res.Err)
 		}
@@ -341,6 +371,8 @@ func TestNetworkOnRealClock(t *testing.T) {
 
 func TestMemoryLimit(t *testing.T) {
 	engines(t, func(t *testing.T, e Engine) {
+		// memory.go reaches 64 MiB in a few dozen native calls; the wall
+		// limit is slowMachine.
 		res := runFile(t, testRunner(t), "memory.go", Options{Engine: e, MemoryLimit: 64 << 20})
 		wantErr(t, res, KindMemory, 0)
 	})
@@ -380,11 +412,11 @@ func TestCancelKillsChild(t *testing.T) {
 		done := make(chan error, 1)
 		var pids []int
 		go func() {
-			_, err := r.Run(ctx, "loop.go", src, Options{Engine: e, Timeout: time.Minute})
+			_, err := r.Run(ctx, "loop.go", src, Options{Engine: e, Timeout: slowMachine})
 			done <- err
 		}()
 		// Wait until the child runs, then cancel.
-		deadline := time.Now().Add(30 * time.Second)
+		deadline := time.Now().Add(slowMachine)
 		for len(pids) == 0 && time.Now().Before(deadline) {
 			time.Sleep(20 * time.Millisecond)
 			pids = childPIDs(t, e)
@@ -398,7 +430,7 @@ func TestCancelKillsChild(t *testing.T) {
 			if !errors.Is(err, context.Canceled) {
 				t.Errorf("Run returned %v, want context.Canceled", err)
 			}
-		case <-time.After(5 * time.Second):
+		case <-time.After(slowMachine):
 			t.Fatal("Run did not return after its context was cancelled")
 		}
 		for _, pid := range pids {
@@ -445,18 +477,191 @@ func TestResultCache(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	first, err := r.Run(t.Context(), "timeout.go", src, Options{Engine: EngineYaegi})
+	first, err := r.Run(t.Context(), "timeout.go", src, Options{Engine: EngineYaegi, Timeout: slowMachine})
 	if err != nil || first.Cached {
 		t.Fatalf("first run: %v cached=%v", err, first.Cached)
 	}
-	second, err := r.Run(t.Context(), "timeout.go", src, Options{Engine: EngineYaegi})
+	second, err := r.Run(t.Context(), "timeout.go", src, Options{Engine: EngineYaegi, Timeout: slowMachine})
 	if err != nil || !second.Cached || second.Stdout() != first.Stdout() {
 		t.Fatalf("second run: %v cached=%v %q", err, second.Cached, second.Stdout())
 	}
 	edited := append([]byte(nil), src...)
 	edited = []byte(strings.Replace(string(edited), "500*time.Millisecond", "300*time.Millisecond", 1))
-	third, err := r.Run(t.Context(), "timeout.go", edited, Options{Engine: EngineYaegi})
+	third, err := r.Run(t.Context(), "timeout.go", edited, Options{Engine: EngineYaegi, Timeout: slowMachine})
 	if err != nil || third.Cached || !strings.HasPrefix(third.Stdout(), "stopped after 300ms") {
 		t.Fatalf("edited run: %v cached=%v %q", err, third.Cached, third.Stdout())
+	}
+}
+
+// TestCancelledCallDoesNotPoisonRunner: a call whose context is cancelled
+// fails, and the next call with a live context works (the go command's
+// lookup must not keep the first caller's context error).
+func TestCancelledCallDoesNotPoisonRunner(t *testing.T) {
+	r := &Runner{CacheDir: t.TempDir()}
+	src, err := os.ReadFile("testdata/timeout.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	if _, err := r.Run(ctx, "timeout.go", src, Options{Engine: EngineGo, Timeout: slowMachine}); !errors.Is(err, context.Canceled) {
+		t.Fatalf("run with a cancelled context: %v, want context.Canceled", err)
+	}
+	res, err := r.Run(t.Context(), "timeout.go", src, Options{Engine: EngineGo, Timeout: slowMachine})
+	if err != nil {
+		t.Fatalf("run after a cancelled one: %v", err)
+	}
+	if res.Err != nil || !strings.HasPrefix(res.Stdout(), "stopped after 500ms") {
+		t.Fatalf("run after a cancelled one: %v %q", res.Err, res.Stdout())
+	}
+}
+
+// TestVersionIgnoresTests: editing a test must not throw away every cached
+// binary and result; editing the harness must.
+func TestVersionIgnoresTests(t *testing.T) {
+	files := func(test, harness string) fstest.MapFS {
+		return fstest.MapFS{
+			"runner.go":              {Data: []byte("package runner")},
+			"runner_test.go":         {Data: []byte(test)},
+			"harness/harness.go":     {Data: []byte(harness)},
+			"harness/stacks_test.go": {Data: []byte(test)},
+		}
+	}
+	base := versionOf(files("a", "a"))
+	if got := versionOf(files("b", "a")); got != base {
+		t.Errorf("editing a test changed the version: %s, was %s", got, base)
+	}
+	if got := versionOf(files("a", "b")); got == base {
+		t.Errorf("editing the harness kept the version %s", got)
+	}
+}
+
+// TestInterpreterChildMustBeCalled: a program that runs examples under the
+// interpreter without calling ChildMain at the top of its main gets an error
+// that says what to write, not a silent empty run.
+func TestInterpreterChildMustBeCalled(t *testing.T) {
+	exe, err := exec.LookPath("true")
+	if err != nil {
+		t.Skip("no true command")
+	}
+	r := &Runner{CacheDir: t.TempDir(), NoResultCache: true, self: exe}
+	src, err := os.ReadFile("testdata/timeout.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := r.Run(t.Context(), "timeout.go", src, Options{Engine: EngineYaegi, Timeout: slowMachine})
+	if err == nil {
+		t.Fatalf("got a result (%v, %q), want an error naming runner.ChildMain", res.Err, res.Combined())
+	}
+	if !strings.Contains(err.Error(), "runner.ChildMain()") {
+		t.Errorf("error %q does not say to call runner.ChildMain", err)
+	}
+}
+
+// TestCrashTextIsNotACrash: only the runtime's own crash, which exits with
+// status 2, is a panic or a fatal error.
+func TestCrashTextIsNotACrash(t *testing.T) {
+	engines(t, func(t *testing.T, e Engine) {
+		res := runFile(t, testRunner(t), "fakepanic.go", Options{Engine: e})
+		if res.Err != nil || res.ExitCode != 0 {
+			t.Fatalf("exit %d error %v, want a clean exit", res.ExitCode, res.Err)
+		}
+		// yaegi's println writes to stdout.
+		if out := res.Combined(); !strings.Contains(out, "panic: not really") || !strings.Contains(out, "fatal error: not really either") {
+			t.Errorf("output %q lost what the program printed", out)
+		}
+	})
+}
+
+// TestRuntimeOutputTruncated: the output limit and its marker apply to what
+// the runtime writes itself (println) as to os.Stdout.
+func TestRuntimeOutputTruncated(t *testing.T) {
+	engines(t, func(t *testing.T, e Engine) {
+		res := runFile(t, testRunner(t), "printflood.go", Options{Engine: e, OutputLimit: 100 << 10})
+		wantErr(t, res, KindTruncated, 0)
+		if !res.Truncated || !strings.HasSuffix(res.Stderr(), "\n[output truncated at 102400 bytes]\n") {
+			t.Errorf("truncated=%v, stderr ends %q", res.Truncated, tail(res.Stderr(), 60))
+		}
+		// yaegi's println writes to stdout.
+		if n := strings.Count(res.Combined(), "x"); n < 90<<10 || n > 100<<10 {
+			t.Errorf("output has %d x, want about the 100 KiB limit", n)
+		}
+	})
+}
+
+func tail(s string, n int) string {
+	return s[max(0, len(s)-n):]
+}
+
+// TestStackOverflow: an endless recursion is a stack overflow, at once.
+func TestStackOverflow(t *testing.T) {
+	engines(t, func(t *testing.T, e Engine) {
+		res := runFile(t, testRunner(t), "recurse.go", Options{Engine: e})
+		line := 5 // the function whose call overflowed, as the runtime says
+		if e == EngineYaegi {
+			line = 0 // the interpreter's stack has no example lines
+		}
+		wantErr(t, res, KindFatal, line)
+		if !strings.HasPrefix(res.Err.Msg, "stack overflow: goroutine stack exceeds 67108864-byte limit") {
+			t.Errorf("message %q", res.Err.Msg)
+		}
+		if res.ExitCode != 2 || res.Stderr() != "runtime: goroutine stack exceeds 67108864-byte limit\nfatal error: stack overflow\n" {
+			t.Errorf("exit %d stderr %q", res.ExitCode, tail(res.Stderr(), 300))
+		}
+	})
+}
+
+// TestExitKeepsTimeAndTrace: a program that ends with os.Exit keeps its
+// virtual time and its trace.
+func TestExitKeepsTimeAndTrace(t *testing.T) {
+	engines(t, func(t *testing.T, e Engine) {
+		res := runFile(t, testRunner(t), "exitlate.go", Options{Engine: e})
+		wantErr(t, res, KindExit, 0)
+		if res.ExitCode != 4 || res.Stdout() != "gave up: context deadline exceeded\n" {
+			t.Errorf("exit %d stdout %q", res.ExitCode, res.Stdout())
+		}
+		if res.Elapsed != Duration(2*time.Second) {
+			t.Errorf("elapsed %v, want 2s", res.Elapsed)
+		}
+		if res.Trace == nil || res.Trace.End != Duration(2*time.Second) || len(res.Trace.Contexts) < 2 {
+			t.Fatalf("trace %+v, want the contexts and an end at 2s", res.Trace)
+		}
+		if c := res.Trace.Contexts[len(res.Trace.Contexts)-1]; c.Kind != "WithTimeout" || c.Reason != "deadline" {
+			t.Errorf("last context %+v, want the WithTimeout, done by its deadline", c)
+		}
+	})
+}
+
+// TestManyLeaks: ten thousand leaked goroutines are reported as leaks, all
+// counted, a bounded number listed.
+func TestManyLeaks(t *testing.T) {
+	engines(t, func(t *testing.T, e Engine) {
+		res := runFile(t, testRunner(t), "manyleaks.go", Options{Engine: e})
+		line := 8
+		if e == EngineYaegi {
+			line = 0
+		}
+		wantErr(t, res, KindLeak, line)
+		if res.LeakCount != 10000 || len(res.Leaks) != 100 {
+			t.Errorf("%d leaks counted, %d listed; want 10000 and 100", res.LeakCount, len(res.Leaks))
+		}
+		if !strings.HasPrefix(res.Err.Msg, "10000 goroutines leaked: chan send") || !strings.HasSuffix(res.Err.Msg, " ×100; and 9900 more") {
+			t.Errorf("message %q", res.Err.Msg)
+		}
+	})
+}
+
+// TestLeakAsleepInHelper: a goroutine asleep in a helper when main returns
+// is reported where it is, with the line that called the helper: the send
+// that would block for ever.
+func TestLeakAsleepInHelper(t *testing.T) {
+	res := runFile(t, testRunner(t), "leaksleep.go", Options{Engine: EngineGo})
+	wantErr(t, res, KindLeak, 9)
+	want := "leaksleep.go:9: 1 goroutine leaked: sleep at leaksleep.go:9, called from leaksleep.go:16 (started at leaksleep.go:15)"
+	if got := res.Err.Error(); got != want {
+		t.Errorf("got  %q\nwant %q", got, want)
+	}
+	if l := res.Leaks[0]; len(l.Callers) != 1 || l.Callers[0] != 16 {
+		t.Errorf("leak %+v, want called from line 16", l)
 	}
 }

@@ -3,6 +3,7 @@ package runner
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -27,6 +28,7 @@ func TestTrace(t *testing.T) {
 		{
 			"id": 1,
 			"kind": "Background",
+			"name": "root",
 			"line": 17,
 			"created": "0s"
 		},
@@ -34,6 +36,7 @@ func TestTrace(t *testing.T) {
 			"id": 2,
 			"parent": 1,
 			"kind": "WithTimeout",
+			"name": "ctx",
 			"line": 18,
 			"created": "0s",
 			"deadline": "500ms",
@@ -46,6 +49,7 @@ func TestTrace(t *testing.T) {
 			"id": 3,
 			"parent": 2,
 			"kind": "WithValue",
+			"name": "ctx",
 			"line": 20,
 			"created": "0s",
 			"deadline": "500ms",
@@ -59,6 +63,7 @@ func TestTrace(t *testing.T) {
 			"id": 4,
 			"parent": 3,
 			"kind": "WithCancel",
+			"name": "child",
 			"line": 21,
 			"created": "0s",
 			"deadline": "500ms",
@@ -71,6 +76,7 @@ func TestTrace(t *testing.T) {
 			"id": 5,
 			"parent": 3,
 			"kind": "WithCancel",
+			"name": "early",
 			"line": 23,
 			"created": "0s",
 			"deadline": "500ms",
@@ -85,9 +91,13 @@ func TestTrace(t *testing.T) {
 		{
 			"id": 1,
 			"func": "main.worker",
+			"label": "worker(child, done)",
 			"line": 28,
+			"nth": 1,
 			"started": "0s",
-			"ended": "500ms"
+			"ended": "500ms",
+			"waited_on": 4,
+			"wait_line": 12
 		}
 	],
 	"afterfuncs": [
@@ -129,7 +139,7 @@ func TestTraceLeak(t *testing.T) {
 // positions, in compile errors and in stacks.
 func TestTraceKeepsPositions(t *testing.T) {
 	src := []byte("package main\n\nimport (\n\t\"context\"\n\t\"fmt\"\n)\n\nfunc main() {\n\tgo fmt.Println(missing)\n\t_ = context.Background()\n}\n")
-	res, err := testRunner(t).Run(t.Context(), "pos.go", src, Options{Engine: EngineGo})
+	res, err := testRunner(t).Run(t.Context(), "pos.go", src, Options{Engine: EngineGo, Timeout: slowMachine})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -137,7 +147,7 @@ func TestTraceKeepsPositions(t *testing.T) {
 		t.Errorf("got %v, want pos.go:9:17: undefined: missing", res.Err)
 	}
 	src = []byte("package main\n\nimport \"context\"\n\nfunc main() {\n\tvar ctx context.Context = context.Background()\n\tctx.SetDeadline()\n}\n")
-	res, err = testRunner(t).Run(t.Context(), "alias.go", src, Options{Engine: EngineGo})
+	res, err = testRunner(t).Run(t.Context(), "alias.go", src, Options{Engine: EngineGo, Timeout: slowMachine})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -162,6 +172,218 @@ func TestTraceNotifyContext(t *testing.T) {
 		"2 WithTimeout line 12 parent 1: deadline",
 		"3 NotifyContext line 14 parent 2: parent",
 		"4 NotifyContext line 17 parent 1: stop",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// TestTraceSameInstant: contexts cancelled at the same virtual instant are
+// attributed to what happened first, in the program's order: a child's own
+// cancel call before its parent's is the child's reason, and a context
+// whose parent's call cancelled it got the signal from its parent.
+func TestTraceSameInstant(t *testing.T) {
+	for _, procs := range []int{1, 2} {
+		res := runFile(t, testRunner(t), "sameinstant.go", Options{Engine: EngineGo, GOMAXPROCS: procs})
+		if res.Err != nil {
+			t.Fatal(res.Err)
+		}
+		var got []string
+		for _, c := range res.Trace.Contexts {
+			got = append(got, fmt.Sprintf("%s %s at %s: %s %d", c.Name, c.Kind, c.Done, c.Reason, c.CancelLine))
+		}
+		want := []string{
+			" Background at <nil>:  0",
+			"root WithCancel at 0s: cancel 17",
+			"a WithCancel at 0s: parent 0",
+			"b WithCancel at 0s: cancel 15",
+			"c WithCancel at 0s: cancel 16",
+			"d WithCancel at 0s: parent 0",
+		}
+		if strings.Join(got, "\n") != strings.Join(want, "\n") {
+			t.Errorf("GOMAXPROCS=%d: got\n%s\nwant\n%s", procs, strings.Join(got, "\n"), strings.Join(want, "\n"))
+		}
+	}
+}
+
+// TestTraceSameInstantYaegi: the interpreter, which records contexts
+// without their lines, attributes the same cancels the same way.
+func TestTraceSameInstantYaegi(t *testing.T) {
+	res := runFile(t, testRunner(t), "sameinstant.go", Options{Engine: EngineYaegi})
+	if res.Err != nil {
+		t.Fatal(res.Err)
+	}
+	byID := map[int]TraceContext{}
+	for _, c := range res.Trace.Contexts {
+		byID[c.ID] = c
+	}
+	depth := func(c TraceContext) int {
+		n := 0
+		for ; c.Parent != 0; c = byID[c.Parent] {
+			n++
+		}
+		return n
+	}
+	var got []string
+	for _, c := range res.Trace.Contexts {
+		got = append(got, fmt.Sprintf("depth %d: %s", depth(c), c.Reason))
+	}
+	slices.Sort(got)
+	// root (depth 1) by its call; a and c under it; b under a, d under c.
+	want := "depth 0: \ndepth 1: cancel\ndepth 2: cancel\ndepth 2: parent\ndepth 3: cancel\ndepth 3: parent"
+	if strings.Join(got, "\n") != want {
+		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), want)
+	}
+}
+
+// TestTraceLanes: goroutines are labelled by what they run, distinct when
+// one go statement starts several; a deferred cancel is recorded as
+// deferred; a goroutine that returned because the context it waited on
+// was cancelled is linked to that context.
+func TestTraceLanes(t *testing.T) {
+	res := runFile(t, testRunner(t), "lanes.go", Options{Engine: EngineGo})
+	if res.Err != nil {
+		t.Fatal(res.Err)
+	}
+	var got []string
+	for _, c := range res.Trace.Contexts {
+		got = append(got, fmt.Sprintf("ctx %d %q: %s line %d, deferred at line %d in %q", c.ID, c.Name, c.Reason, c.CancelLine, c.DeferLine, c.DeferFunc))
+	}
+	for _, g := range res.Trace.Goroutines {
+		got = append(got, fmt.Sprintf("go %q %s-%s, waited on %d at line %d", g.Label, g.Started, g.Ended, g.WaitedOn, g.WaitLine))
+	}
+	want := []string{
+		`ctx 1 "ctx": cancel line 22, deferred at line 19 in "attempt"`,
+		`ctx 2 "":  line 0, deferred at line 0 in ""`,
+		`ctx 3 "ctx": deadline line 0, deferred at line 0 in ""`,
+		`go "worker(ctx, 1, out)" 50ms-110ms, waited on 0 at line 0`,
+		`go "worker(ctx, 2, out)" 50ms-170ms, waited on 0 at line 0`,
+		`go "worker(ctx, 3, out)" 50ms-200ms, waited on 3 at line 11`,
+		`go "worker(ctx, 4, out)" 50ms-200ms, waited on 3 at line 11`,
+		`go "func: <-ctx.Done() #1" 50ms-200ms, waited on 3 at line 34`,
+		`go "func: <-ctx.Done() #2" 50ms-200ms, waited on 3 at line 34`,
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// TestTraceCanceller: a goroutine that cancels the context it waited on
+// earlier did not return because of that cancellation; the one still
+// waiting did.
+func TestTraceCanceller(t *testing.T) {
+	res := runFile(t, testRunner(t), "canceller.go", Options{Engine: EngineGo})
+	if res.Err != nil {
+		t.Fatal(res.Err)
+	}
+	var got []string
+	for _, g := range res.Trace.Goroutines {
+		got = append(got, fmt.Sprintf("%s ended %s waited on %d at line %d", g.Label, g.Ended, g.WaitedOn, g.WaitLine))
+	}
+	want := []string{
+		"func: if err := fetch(ctx, time.Duration(i+1)*100*time.Millisecond, fail); err != nil … [i=0, fail=true] ended 100ms waited on 0 at line 0",
+		"func: if err := fetch(ctx, time.Duration(i+1)*100*time.Millisecond, fail); err != nil … [i=1, fail=false] ended 100ms waited on 2 at line 18",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// TestTraceRace: a cancel call at the instant the deadline passes, from a
+// goroutine that a sleep woke at that instant, races the deadline's timer;
+// the deadline always wins, in the program and in the trace.
+func TestTraceRace(t *testing.T) {
+	want := []string{
+		"Background:",
+		"ctx WithTimeout: deadline context deadline exceeded",
+		"child WithCancel: parent context deadline exceeded",
+	}
+	for _, procs := range []int{1, 2, 1, 2} {
+		res := runFile(t, testRunner(t), "race.go", Options{Engine: EngineGo, GOMAXPROCS: procs})
+		if res.Err != nil {
+			t.Fatal(res.Err)
+		}
+		if res.Stdout() != "context deadline exceeded\n" {
+			t.Errorf("GOMAXPROCS=%d: the program saw %q", procs, res.Stdout())
+		}
+		var got []string
+		for _, c := range res.Trace.Contexts {
+			got = append(got, strings.TrimSpace(fmt.Sprintf("%s %s: %s %s", c.Name, c.Kind, c.Reason, c.Err)))
+		}
+		if strings.Join(got, "\n") != strings.Join(want, "\n") {
+			t.Errorf("GOMAXPROCS=%d: got\n%s\nwant\n%s", procs, strings.Join(got, "\n"), strings.Join(want, "\n"))
+		}
+	}
+}
+
+// TestTraceWaitRace: a goroutine is linked to the cancellation that ended
+// its wait only when it began to wait at an earlier instant: one that
+// begins at the instant of the cancel may have begun just after it.
+func TestTraceWaitRace(t *testing.T) {
+	for _, procs := range []int{1, 2, 1, 2} {
+		res := runFile(t, testRunner(t), "waitrace.go", Options{Engine: EngineGo, GOMAXPROCS: procs})
+		if res.Err != nil {
+			t.Fatal(res.Err)
+		}
+		var got []string
+		for _, g := range res.Trace.Goroutines {
+			got = append(got, fmt.Sprintf("line %d: waited on %d at line %d", g.Line, g.WaitedOn, g.WaitLine))
+		}
+		want := "line 12: waited on 0 at line 0\nline 21: waited on 3 at line 22"
+		if strings.Join(got, "\n") != want {
+			t.Errorf("GOMAXPROCS=%d: got\n%s\nwant\n%s", procs, strings.Join(got, "\n"), want)
+		}
+	}
+}
+
+// TestTraceOutsideContext: a context the example did not make, such as
+// the one net/http gives a handler, is recorded when the example waits on
+// its Done, named as the example wrote it.
+func TestTraceOutsideContext(t *testing.T) {
+	res := runFile(t, testRunner(t), "outside.go", Options{Engine: EngineGo})
+	if res.Err != nil || res.Trace == nil {
+		t.Fatal(res.Err, res.Trace)
+	}
+	var got []string
+	for _, c := range res.Trace.Contexts {
+		got = append(got, fmt.Sprintf("%s %q: %s at %s", c.Kind, c.Name, c.Reason, c.Done))
+	}
+	if want := `external "r.Context()": deadline at 1s`; strings.Join(got, "\n") != want {
+		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), want)
+	}
+}
+
+// TestTraceCustomDeadline: a deadline that no timer of the context
+// package enforces (a Context type of the example's own) is not waited
+// for when its cancel function is called at that instant.
+func TestTraceCustomDeadline(t *testing.T) {
+	res := runFile(t, testRunner(t), "customdeadline.go", Options{Engine: EngineGo})
+	if res.Err != nil || res.Stdout() != "context canceled\n" {
+		t.Fatalf("err %v, output %q", res.Err, res.Stdout())
+	}
+}
+
+// TestTracePipeHTTP: an HTTP exchange over an in-memory network runs on
+// the virtual clock; the trace shows the client's deadline and the
+// request's context the server cancelled at that instant, and leaves out
+// the transport's dial context, which the example's DialContext waited on
+// but which was never cancelled.
+func TestTracePipeHTTP(t *testing.T) {
+	res := runFile(t, testRunner(t), "pipehttp.go", Options{Engine: EngineGo})
+	if res.Err != nil || res.Trace == nil {
+		t.Fatal(res.Err, res.Trace)
+	}
+	if want := "client: gave up after 100ms true\nhandler: stopped at 100ms: context canceled\n"; res.Stdout() != want {
+		t.Errorf("output %q, want %q", res.Stdout(), want)
+	}
+	var got []string
+	for _, c := range res.Trace.Contexts {
+		got = append(got, fmt.Sprintf("%s %q: %s at %s", c.Kind, c.Name, c.Reason, c.Done))
+	}
+	want := []string{
+		`external "r.Context()":  at 100ms`,
+		`Background "":  at <nil>`,
+		`WithTimeout "ctx": deadline at 100ms`,
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))

@@ -41,7 +41,7 @@ func TestChapterDiagram(t *testing.T) {
 		t.Fatal(err)
 	}
 	page := string(files["diagrams.html"])
-	if got := strings.Count(page, "<svg"); got != 2 {
+	if got := strings.Count(page, `class="sw-diagram sw-wide"`); got != 2 { // each drawn wide and narrow
 		t.Errorf("%d diagrams on the page, want 2", got)
 	}
 	for _, id := range []string{"example-a-diagram-title", "example-a-2-diagram-title"} {

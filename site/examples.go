@@ -12,6 +12,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"signalwire/internal/diff"
+	"signalwire/internal/english"
 	"signalwire/runner"
 )
 
@@ -275,22 +276,12 @@ func checkOutcome(d *Directive, res *runner.Result) string {
 		return fmt.Sprintf("exited with status %d, but its directive says exit=%d", res.ExitCode, d.Exit)
 	case kind != runner.KindExit && !d.Panic && !d.CompileError && d.Exit != 0:
 		return fmt.Sprintf("exited with status %d, but its directive says exit=%d", res.ExitCode, d.Exit) + detail()
-	case len(res.Leaks) != d.Leaks && d.Leaks == 0:
-		return fmt.Sprintf("leaked %s (if that is the point, add leaks=%d to its directive)", plural(len(res.Leaks), "goroutine"), len(res.Leaks)) + detail()
-	case len(res.Leaks) != d.Leaks:
-		return fmt.Sprintf("leaked %s, but its directive says leaks=%d", plural(len(res.Leaks), "goroutine"), d.Leaks) + detail()
+	case res.Leaked() != d.Leaks && d.Leaks == 0:
+		return fmt.Sprintf("leaked %s (if that is the point, add leaks=%d to its directive)", english.Plural(res.Leaked(), "goroutine"), res.Leaked()) + detail()
+	case res.Leaked() != d.Leaks:
+		return fmt.Sprintf("leaked %s, but its directive says leaks=%d", english.Plural(res.Leaked(), "goroutine"), d.Leaks) + detail()
 	}
 	return ""
-}
-
-func plural(n int, what string) string {
-	switch n {
-	case 0:
-		return "no " + what
-	case 1:
-		return "1 " + what
-	}
-	return fmt.Sprintf("%d %ss", n, what)
 }
 
 // SortLines sorts the lines of s, for comparing unordered output.

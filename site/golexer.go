@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"go/scanner"
 	"go/token"
+	"go/types"
 
 	"github.com/alecthomas/chroma/v2"
 )
@@ -100,9 +101,9 @@ func goTokenType(tok token.Token, text string, call bool) chroma.TokenType {
 		switch {
 		case text == "true" || text == "false" || text == "iota" || text == "nil":
 			return chroma.KeywordConstant
-		case call && (goBuiltinFuncs[text] || goBuiltinTypes[text] && text != "any"):
+		case call && (isBuiltinFunc(text) || isBuiltinType(text) && text != "any"):
 			return chroma.NameBuiltin
-		case goBuiltinTypes[text]:
+		case isBuiltinType(text):
 			return chroma.KeywordType
 		case call:
 			return chroma.NameFunction
@@ -135,15 +136,15 @@ func goTokenType(tok token.Token, text string, call bool) chroma.TokenType {
 	return chroma.Error
 }
 
-var goBuiltinFuncs = map[string]bool{
-	"append": true, "cap": true, "clear": true, "close": true, "complex": true, "copy": true,
-	"delete": true, "imag": true, "len": true, "make": true, "max": true, "min": true,
-	"new": true, "panic": true, "print": true, "println": true, "real": true, "recover": true,
+// isBuiltinFunc reports whether name is one of Go's predeclared functions.
+func isBuiltinFunc(name string) bool {
+	_, ok := types.Universe.Lookup(name).(*types.Builtin)
+	return ok
 }
 
-var goBuiltinTypes = map[string]bool{
-	"any": true, "bool": true, "byte": true, "complex64": true, "complex128": true, "error": true,
-	"float32": true, "float64": true, "int": true, "int8": true, "int16": true, "int32": true,
-	"int64": true, "rune": true, "string": true, "uint": true, "uint8": true, "uint16": true,
-	"uint32": true, "uint64": true, "uintptr": true,
+// isBuiltinType reports whether name is one of Go's predeclared types
+// (comparable, a constraint, is not one a program can name in an expression).
+func isBuiltinType(name string) bool {
+	_, ok := types.Universe.Lookup(name).(*types.TypeName)
+	return ok && name != "comparable"
 }

@@ -15,6 +15,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"signalwire/diagram"
+	"signalwire/internal/english"
 	"signalwire/runner"
 )
 
@@ -455,8 +456,8 @@ func newRunView(d *Directive, res *runner.Result) *runView {
 	case res.ExitCode > 0:
 		v.Badges = append(v.Badges, badge{"exit", fmt.Sprintf("exit status %d", res.ExitCode), "The program exits with a non-zero status, on purpose"})
 	}
-	if n := len(res.Leaks); n > 0 {
-		v.Badges = append(v.Badges, badge{"leak", "leaks " + plural(n, "goroutine"), "Goroutines are still blocked when main returns, on purpose"})
+	if n := res.Leaked(); n > 0 {
+		v.Badges = append(v.Badges, badge{"leak", "leaks " + english.Plural(n, "goroutine"), "Goroutines are still blocked when main returns, on purpose"})
 		v.Leaks = res.Leaks
 	}
 	if d.Vet != "" {

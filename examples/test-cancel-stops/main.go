@@ -42,9 +42,9 @@ func weakTest(name string, poll pollFunc) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	errc := make(chan error, 1)
+	cancel()
 	go func() { errc <- poll(ctx, time.Second, never) }()
 
-	cancel()
 	if err := <-errc; errors.Is(err, context.Canceled) {
 		fmt.Printf("  %-10s PASS: %v\n", name, err)
 	} else {

@@ -23,3 +23,13 @@ func New(t testing.TB) *runner.Runner {
 	}
 	return &runner.Runner{CacheDir: filepath.Join(os.TempDir(), "signalwire-site-test")}
 }
+
+// Main is the TestMain of a package whose tests run examples: the runner
+// re-executes the test binary as the interpreter's child process (see
+// runner.IsChild), and the child must not run the tests.
+func Main(m *testing.M) {
+	if runner.IsChild() {
+		runner.ChildMain()
+	}
+	os.Exit(m.Run())
+}

@@ -24,6 +24,7 @@ const (
 	FrameMark   byte = 'm' // main returned: later output is not the program's
 	FrameReport byte = 'r' // part of the JSON report
 	FramePanic  byte = 'p' // an example line of a panicking goroutine (interpreter)
+	FrameHello  byte = 'h' // the interpreter's child process started as one
 
 	FrameHeader = 5
 	MaxFrame    = 4096
@@ -77,6 +78,10 @@ func writeAll(fd int, b []byte) error {
 	}
 	return nil
 }
+
+// Hello says that the process is the interpreter's child, before anything
+// else.
+func (w *FrameWriter) Hello() { w.Write(FrameHello, nil) }
 
 // Mark records that main returned.
 func (w *FrameWriter) Mark() { w.Write(FrameMark, nil) }

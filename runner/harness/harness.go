@@ -25,8 +25,9 @@
 // longer than its virtual-time budget.
 //
 // The harness never returns: it writes a [Report] frame and exits. A program
-// that calls os.Exit, or that crashes in a goroutine, exits without a report;
-// the runner reads its exit status and the runtime's traceback instead.
+// that calls os.Exit is reported through [Exit], with its virtual time and
+// trace. A program that crashes in a goroutine exits without a report; the
+// runner reads its exit status and the runtime's traceback instead.
 package harness
 
 import (
@@ -36,7 +37,7 @@ import (
 	"os/signal"
 	"runtime"
 	"runtime/debug"
-	"runtime/metrics"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -69,6 +70,15 @@ type Config struct {
 	Trace bool `json:"trace,omitempty"`
 }
 
+// MaxLeaks is how many leaked goroutines a report lists; it counts them all.
+const MaxLeaks = 100
+
+// MaxStack is the largest stack a goroutine of an example may grow,
+// in bytes; beyond it the runtime stops the program with
+// "runtime: goroutine stack exceeds 67108864-byte limit" and
+// "fatal error: stack overflow".
+const MaxStack = 64 << 20
+
 // Exit codes of the child process when it ends the run itself.
 const (
 	ExitOK    = 0
@@ -88,9 +98,13 @@ func Main(program func()) {
 	if cfg.Trace && !cfg.Realtime {
 		rec = newRecorder(cfg.File)
 	}
+	running.Store(h)
 	if cfg.Memory > 0 {
 		debug.SetMemoryLimit(cfg.Memory)
 	}
+	// An endless recursion fails at once, as the stack overflow it is,
+	// rather than growing a stack to the runtime's 1 GB first.
+	debug.SetMaxStack(MaxStack)
 	go h.watchdog()
 	if cfg.Realtime {
 		h.runRealtime(program)
@@ -98,6 +112,32 @@ func Main(program func()) {
 		h.runVirtual(program)
 	}
 	h.finish(Report{Outcome: OutcomeReturned}, ExitOK) // not reached
+}
+
+// running is the harness of this process once [Main] has begun.
+var running atomic.Pointer[harness]
+
+// Exit reports that the program called os.Exit(code): how long it ran, in
+// virtual time under the virtual clock, and its trace; then it ends the
+// process with that status. It returns at once, to let the caller exit
+// itself, when the harness is not running the program or is already
+// ending the run. The compiled engine's os.Exit calls it first (see the
+// runner's overlay of package os); the interpreter is given a function that
+// calls it for os.Exit and log.Fatal.
+func Exit(code int) {
+	h := running.Load()
+	if h == nil || h.exiting.Swap(true) {
+		return
+	}
+	h.mu.Lock()
+	start := h.start
+	h.mu.Unlock()
+	elapsed := time.Duration(0)
+	if !start.IsZero() {
+		elapsed = time.Since(start)
+	}
+	h.w.Mark()
+	h.finish(Report{Outcome: OutcomeExit, Code: code, Elapsed: elapsed}, code)
 }
 
 // Fail reports that the program could not run at all (for instance, the
@@ -147,7 +187,8 @@ type harness struct {
 	start time.Time // start of main, virtual or real
 	self  int       // the goroutine that runs main
 
-	over atomic.Pointer[Report] // set when the virtual-time budget ran out
+	over    atomic.Pointer[Report] // set when the virtual-time budget ran out
+	exiting atomic.Bool            // the program called os.Exit
 }
 
 // runVirtual runs program inside a synctest bubble. synctest needs a
@@ -211,9 +252,10 @@ func (h *harness) body(program func()) {
 	// it when every goroutine is blocked, even when nothing else could
 	// ever wake them. So when it fires, it records what the program was
 	// waiting for and blocks without a timer. If another timer is pending,
-	// time moves on and the watchdog ends the run as over budget; if none
-	// is, synctest finds every goroutine blocked for good and panics,
-	// which runVirtual reports as the deadlock it is.
+	// time moves on and the watchdog ends the run as over budget (after
+	// overGrace, or when main returns); if none is, synctest finds every
+	// goroutine blocked for good and panics at once, which runVirtual
+	// reports as the deadlock it is.
 	budget := time.AfterFunc(h.cfg.Budget, func() {
 		h.w.Mark()
 		h.over.Store(&Report{
@@ -277,134 +319,24 @@ func (h *harness) callMain(program func()) (p *Panic) {
 	return nil
 }
 
-// watchdog runs outside the bubble, on the real clock.
-func (h *harness) watchdog() {
-	deadline := time.Now().Add(h.cfg.Wall)
-	tick := time.NewTicker(5 * time.Millisecond)
-	defer tick.Stop()
-	sample := []metrics.Sample{
-		{Name: "/memory/classes/total:bytes"},
-		{Name: "/memory/classes/heap/released:bytes"},
-	}
-	var (
-		lastCheck = time.Now()
-		lastStuck string // fingerprint of the last stuck bubble
-		same      int
-	)
-	for now := range tick.C {
-		if h.cfg.Memory > 0 {
-			metrics.Read(sample)
-			used := int64(sample[0].Value.Uint64() - sample[1].Value.Uint64())
-			if used > h.cfg.Memory {
-				h.finish(Report{
-					Outcome: OutcomeMemory,
-					Message: fmt.Sprintf("used %d MiB of memory, over the limit of %d MiB", used>>20, h.cfg.Memory>>20),
-				}, ExitLimit)
-			}
-		}
-		if r := h.over.Load(); r != nil {
-			h.finish(*r, ExitLimit)
-		}
-		if now.After(deadline) {
-			r := Report{
-				Outcome: OutcomeWall,
-				Blocked: h.blocked(),
-				Message: fmt.Sprintf("still running after %v of real time", h.cfg.Wall),
-			}
-			if g, ok := ioWait(r.Blocked); ok {
-				r.Outcome, r.Line, r.Message = OutcomeNetwork, g.Line, networkMessage(g)
-			}
-			h.finish(r, ExitLimit)
-		}
-		// Under the virtual clock, a bubble whose goroutines are all
-		// blocked, some of them on something outside the bubble, will never
-		// move: say so at once instead of waiting for the wall clock.
-		if h.cfg.Realtime || now.Sub(lastCheck) < 100*time.Millisecond {
-			continue
-		}
-		lastCheck = now
-		fp, r, stuck := h.stuck()
-		if !stuck || fp != lastStuck {
-			lastStuck, same = fp, 0
-			continue
-		}
-		if same++; same >= 2 {
-			h.finish(r, ExitLimit)
-		}
-	}
-}
-
-// stuck reports whether every goroutine of the bubble is blocked while some
-// are not durably blocked, which means virtual time cannot advance.
-func (h *harness) stuck() (fingerprint string, r Report, ok bool) {
-	var (
-		fp       strings.Builder
-		inBubble int
-		outside  []Goroutine
-	)
-	for _, g := range ParseStacks(allStacks()) {
-		if !g.Bubble {
-			continue
-		}
-		inBubble++
-		switch g.State {
-		case "running", "runnable", "syscall":
-			return "", Report{}, false
-		}
-		fmt.Fprintf(&fp, "%d %s %v;", g.ID, g.State, g.Durable)
-		if !g.Durable {
-			outside = append(outside, g)
-		}
-	}
-	if inBubble == 0 || len(outside) == 0 {
-		return "", Report{}, false
-	}
-	r = Report{Outcome: OutcomeStuck, Blocked: h.blocked()}
-	g := outside[0].leak(h.cfg.File)
-	if gw, ok := ioWait(r.Blocked); ok {
-		r.Outcome, r.Line, r.Message = OutcomeNetwork, gw.Line, networkMessage(gw)
-		return fp.String(), r, true
-	}
-	r.Line = g.Line
-	where := ""
-	if g.Line > 0 {
-		where = fmt.Sprintf(" at line %d", g.Line)
-	}
-	r.Message = fmt.Sprintf("virtual time cannot advance: a goroutine%s is blocked (%s) on something created outside the bubble, "+
-		"such as a channel in a package-level variable or a mutex; create it inside main, or use the real clock", where, g.State)
-	return fp.String(), r, true
-}
-
-func ioWait(gs []Leak) (Leak, bool) {
-	for _, g := range gs {
-		if g.State == "IO wait" {
-			return g, true
-		}
-	}
-	return Leak{}, false
-}
-
-func networkMessage(g Leak) string {
-	where := ""
-	if g.Line > 0 {
-		where = fmt.Sprintf(" (line %d)", g.Line)
-	}
-	return fmt.Sprintf("a goroutine is waiting on real network I/O%s, so virtual time cannot advance; use the real clock for this example, or net.Pipe", where)
-}
-
 // finish writes the report and exits. The first caller wins.
 func (h *harness) finish(r Report, code int) {
 	h.once.Do(func() {
 		if rec != nil {
 			end := r.Elapsed
 			switch r.Outcome {
-			case OutcomeReturned, OutcomePanic, OutcomeBudget:
+			case OutcomeReturned, OutcomePanic, OutcomeBudget, OutcomeExit:
 			default:
 				end = -1 // the watchdog, outside the bubble, cannot read virtual time
 			}
 			r.Trace = rec.snapshot(end, r.Leaks)
 		}
+		r.LeakCount = len(r.Leaks)
+		if len(r.Leaks) > MaxLeaks {
+			r.Leaks = r.Leaks[:MaxLeaks]
+		}
 		h.w.Report(r)
+		h.exiting.Store(true) // os.Exit must not come back to Exit
 		os.Exit(code)
 	})
 	select {} // another goroutine is exiting
@@ -441,11 +373,17 @@ func (h *harness) goroutines(bubble bool) []Leak {
 	return out
 }
 
+// stackSize is the size of the buffer that last held every stack: each
+// try of runtime.Stack stops the world and formats every goroutine, which
+// with thousands of goroutines is worth doing once, not once per doubling.
+var stackSize atomic.Int64
+
 func allStacks() []byte {
-	buf := make([]byte, 1<<16)
+	buf := make([]byte, max(stackSize.Load(), 1<<16))
 	for {
 		n := runtime.Stack(buf, true)
 		if n < len(buf) {
+			stackSize.Store(int64(len(buf)))
 			return buf[:n]
 		}
 		buf = make([]byte, 2*len(buf))
@@ -480,7 +418,9 @@ func leaksEqual(a, b []Leak) bool {
 		return false
 	}
 	for i := range a {
-		if a[i] != b[i] {
+		x, y := a[i], b[i]
+		if x.State != y.State || x.Func != y.Func || x.Line != y.Line || x.CreatedLine != y.CreatedLine ||
+			x.ID != y.ID || !slices.Equal(x.Callers, y.Callers) {
 			return false
 		}
 	}
@@ -493,13 +433,8 @@ func newPanic(r any, stack []byte, file string) *Panic {
 		return &Panic{Value: FormatPanicValue(lp.Value), Lines: lp.Lines}
 	}
 	p := &Panic{Value: FormatPanicValue(r)}
-	for _, g := range ParseStacks(stack) {
-		for _, f := range g.Frames {
-			if matchFile(f.File, file) {
-				p.Lines = append(p.Lines, f.Line)
-			}
-		}
-		break
+	if gs := ParseStacks(stack); len(gs) > 0 {
+		p.Lines = gs[0].Lines(file)
 	}
 	return p
 }

@@ -9,6 +9,7 @@ type Outcome string
 const (
 	OutcomeReturned    Outcome = "returned"       // main returned
 	OutcomePanic       Outcome = "panic"          // main's goroutine panicked
+	OutcomeExit        Outcome = "exit"           // the program called os.Exit (Code)
 	OutcomeBudget      Outcome = "virtual-budget" // waited past the virtual-time budget
 	OutcomeWall        Outcome = "timeout"        // ran past the wall-clock limit
 	OutcomeNetwork     Outcome = "network"        // stuck on real network I/O under the virtual clock
@@ -24,14 +25,18 @@ const (
 type Report struct {
 	Outcome Outcome       `json:"outcome"`
 	Elapsed time.Duration `json:"elapsed"`
-	Message string        `json:"message,omitempty"`
+	// Code is the status the program gave os.Exit.
+	Code    int    `json:"code,omitempty"`
+	Message string `json:"message,omitempty"`
 	// Line and Col locate the problem in the example, when known.
 	Line int `json:"line,omitempty"`
 	Col  int `json:"col,omitempty"`
 	// Panic describes a panic of main's goroutine.
 	Panic *Panic `json:"panic,omitempty"`
-	// Leaks are the goroutines still alive after main returned.
-	Leaks []Leak `json:"leaks,omitempty"`
+	// Leaks are the goroutines still alive after main returned, the first
+	// MaxLeaks of them by line; LeakCount counts them all.
+	Leaks     []Leak `json:"leaks,omitempty"`
+	LeakCount int    `json:"leak_count,omitempty"`
 	// Blocked are the example's goroutines when a limit ended the run.
 	Blocked []Leak `json:"blocked,omitempty"`
 	// Diagnostics are the interpreter's compile errors.
@@ -54,8 +59,14 @@ type Leak struct {
 	State string `json:"state"`
 	// Func is the innermost function of the example on its stack.
 	Func string `json:"func,omitempty"`
-	// Line is the example's line where it is blocked (0 when unknown).
+	// Line is the example's line where it is blocked (0 when unknown): the
+	// innermost frame of the example's code on its stack.
 	Line int `json:"line,omitempty"`
+	// Callers are the example's lines of the calls that led to Line,
+	// innermost first: a goroutine asleep in a helper when main returned
+	// is at the helper's line, called from the line that will use its
+	// result (a send that may block for ever).
+	Callers []int `json:"callers,omitempty"`
 	// CreatedLine is the example's line of the go statement that started
 	// it (0 when unknown).
 	CreatedLine int `json:"created_line,omitempty"`

@@ -127,10 +127,12 @@ func (g *Goroutine) example(file string) bool {
 func (g *Goroutine) leak(file string) Leak {
 	l := Leak{State: g.State, ID: g.ID}
 	for _, f := range g.Frames {
-		if matchFile(f.File, file) {
-			l.Line = f.Line
-			l.Func = f.Func
-			break
+		switch {
+		case !matchFile(f.File, file):
+		case l.Line == 0:
+			l.Line, l.Func = f.Line, f.Func
+		default:
+			l.Callers = append(l.Callers, f.Line)
 		}
 	}
 	if g.CreatedBy != nil && matchFile(g.CreatedBy.File, file) {

@@ -44,7 +44,7 @@ main.main()
 		t.Errorf("got\n%+v\nwant\n%+v", got, want)
 	}
 	file := "signalwire.example/main.go"
-	if l := got[1].leak(file); l != (Leak{State: "sleep", Func: "main.(*T).run", Line: 20, CreatedLine: 19, ID: 12}) {
+	if l := got[1].leak(file); !reflect.DeepEqual(l, Leak{State: "sleep", Func: "main.(*T).run", Line: 20, CreatedLine: 19, ID: 12}) {
 		t.Errorf("leak %+v", l)
 	}
 	if !got[0].example(file) || got[2].example(file) {

@@ -56,6 +56,9 @@ type TraceContext struct {
 	// "WithDeadline", "WithDeadlineCause", "WithValue", "WithoutCancel",
 	// "NotifyContext".
 	Kind string `json:"kind"`
+	// Name is the variable the example assigned it to ("ctx", "request"),
+	// from the example's source; empty when there is none.
+	Name string `json:"name,omitempty"`
 	// Line is the example's line that made it; 0 when unknown.
 	Line int `json:"line,omitempty"`
 	// Created is when it was made.
@@ -74,8 +77,15 @@ type TraceContext struct {
 	// "stop" (NotifyContext's stop function).
 	Reason string `json:"reason,omitempty"`
 	// CancelLine is the example's line of the cancel call that cancelled
-	// it, for Reason "cancel".
+	// it, for Reason "cancel" and "stop". For a deferred call it is the
+	// line where the function that deferred it returned.
 	CancelLine int `json:"cancel_line,omitempty"`
+	// DeferLine is the line of the defer statement that made the call, when
+	// the cancel function was deferred; DeferFunc is the function that
+	// deferred it ("main", "worker"). The runner fills both from the
+	// example's source.
+	DeferLine int    `json:"defer_line,omitempty"`
+	DeferFunc string `json:"defer_func,omitempty"`
 	// Err and Cause are ctx.Err() and context.Cause(ctx) once done.
 	Err   string `json:"err,omitempty"`
 	Cause string `json:"cause,omitempty"`
@@ -86,8 +96,18 @@ type TraceGoroutine struct {
 	ID int `json:"id"`
 	// Func is the function it ran ("main.worker", "main.main.func1").
 	Func string `json:"func,omitempty"`
+	// Label says what it runs, as the example's source wrote it: the call
+	// of the go statement ("worker(ctx, 2)"), or a function literal's first
+	// statement; the runner fills it from the example's source.
+	Label string `json:"label,omitempty"`
 	// Line is the go statement's line.
 	Line int `json:"line,omitempty"`
+	// Nth counts the goroutines started by the same go statement: 1 for
+	// the first, 2 for the second...
+	Nth int `json:"nth,omitempty"`
+	// Args are the values of its arguments of basic types (numbers,
+	// strings, booleans) as %v prints them, "" for the others.
+	Args []string `json:"args,omitempty"`
 	// Started and Ended are when it began and returned; Ended is nil if
 	// it never returned before main did.
 	Started Duration  `json:"started"`
@@ -96,6 +116,11 @@ type TraceGoroutine struct {
 	// is then what it was blocked on.
 	Leaked bool   `json:"leaked,omitempty"`
 	State  string `json:"state,omitempty"`
+	// WaitedOn is the context whose Done channel it was waiting on, at
+	// WaitLine, when that context was cancelled, for a goroutine that
+	// returned at that same instant: the cancellation is what ended it.
+	WaitedOn int `json:"waited_on,omitempty"`
+	WaitLine int `json:"wait_line,omitempty"`
 }
 
 // TraceAfterFunc is a function registered with context.AfterFunc.
@@ -122,6 +147,12 @@ type recorder struct {
 	ctxs  []*ctxRec
 	gos   []*goRec
 	afs   []*TraceAfterFunc
+	// seq orders the events the trace compares: cancellations and the
+	// moments a goroutine began to wait on a Done channel.
+	seq   int64
+	dones map[<-chan struct{}]int // a context's Done channel -> index in ctxs
+	waits map[int]doneWait        // goroutine id -> the Done it last waited on
+	nth   map[int]int             // go statement's line -> goroutines it started
 }
 
 type ctxRec struct {
@@ -129,17 +160,29 @@ type ctxRec struct {
 	ctx      context.Context
 	parent   int // index in ctxs, -1 for none
 	deadline time.Time
-	cause    error // the cause given to WithTimeoutCause or WithDeadlineCause
-	byCall   bool  // its own cancel function cancelled it
+	cause    error  // the cause given to WithTimeoutCause or WithDeadlineCause
+	reason   string // why, when a cancel call is known to have done it
+	doneSeq  int64
+	byWait   bool // recorded when the example waited on its Done (DoneWaitOn)
 }
 
 type goRec struct {
 	TraceGoroutine
 	goid int
+	wait doneWait // the Done it last waited on, when it returned
+}
+
+// doneWait is a goroutine's wait on the Done channel of a context.
+type doneWait struct {
+	ctx  int // index in ctxs; -1 for none
+	line int
+	seq  int64
+	at   Duration
 }
 
 func newRecorder(file string) *recorder {
-	return &recorder{file: file, ids: map[context.Context]int{}}
+	return &recorder{file: file, ids: map[context.Context]int{}, dones: map[<-chan struct{}]int{},
+		waits: map[int]doneWait{}, nth: map[int]int{}}
 }
 
 // since is the trace time of now.
@@ -215,7 +258,10 @@ func (r *recorder) add(kind string, ctx context.Context, parent, line int, key a
 	i := len(r.ctxs)
 	r.ctxs = append(r.ctxs, c)
 	r.ids[ctx] = i
-	if ctx.Done() != nil {
+	if ch := ctx.Done(); ch != nil {
+		if _, seen := r.dones[ch]; !seen { // WithValue shares its parent's
+			r.dones[ch] = i
+		}
 		context.AfterFunc(ctx, func() { r.done(i) })
 	}
 	return i
@@ -233,19 +279,43 @@ func keyString(key any) string {
 	return t.String()
 }
 
-// done runs when the context's Done channel closes.
+// done runs when the context's Done channel closes, in a goroutine of its
+// own: after the cancel call that closed it returned, or when a timer or
+// a signal closed it.
 func (r *recorder) done(i int) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	r.seq++
+	r.finish(i, r.since(), r.seq)
+}
+
+// finish records that context i was done at now, unless already recorded.
+func (r *recorder) finish(i int, now Duration, seq int64) {
 	c := r.ctxs[i]
-	now := r.since()
-	c.Done = &now
-	if err := c.ctx.Err(); err != nil {
-		c.Err = err.Error()
+	if c.Done == nil {
+		c.Done = &now
 	}
-	if cause := context.Cause(c.ctx); cause != nil {
-		c.Cause = cause.Error()
+	if c.doneSeq == 0 {
+		c.doneSeq = seq
 	}
+	if c.Err == "" {
+		if err := c.ctx.Err(); err != nil {
+			c.Err = err.Error()
+		}
+		if cause := context.Cause(c.ctx); cause != nil {
+			c.Cause = cause.Error()
+		}
+	}
+}
+
+// under reports whether context j is i or derived from it.
+func (r *recorder) under(j, i int) bool {
+	for ; j >= 0; j = r.ctxs[j].parent {
+		if j == i {
+			return true
+		}
+	}
+	return false
 }
 
 // RecordDeadlineCause records the cause a context made by
@@ -260,17 +330,144 @@ func RecordDeadlineCause(i int, cause error) {
 	r.ctxs[i].cause = cause
 }
 
-// RecordCancel records a call of the cancel function of context i at the
-// example's line; cancelled says whether the call is what cancelled it.
-func RecordCancel(i, line int, cancelled bool) {
+// Cancel calls cancel, the cancel function of context i, called at the
+// example's line, and records what the call cancelled: the context itself,
+// and the contexts derived from it that the call cancelled on its way down.
+// The standard library cancels a context's children inside the call, so
+// what the call did is known when it returns, in the order the program
+// made its calls: a child cancelled by its own call before its parent's
+// is recorded as cancelled by that call, even at the same instant.
+//
+// A call that comes at the very instant the context's deadline (or an
+// ancestor's) passes, before its timer has fired, races that timer: which
+// one cancels it would depend on scheduling. Cancel lets the due timer
+// fire first, so that the deadline always wins such a tie, in the program
+// as in the trace, and the two runs of check agree.
+func Cancel(i, line int, cancel func()) {
 	r := rec
-	if r == nil || i < 0 || !cancelled {
+	if r == nil || i < 0 {
+		cancel()
+		return
+	}
+	self := goroutineID()
+	r.mu.Lock()
+	c := r.ctxs[i]
+	if r.timerDue(i) {
+		r.mu.Unlock()
+		<-c.ctx.Done() // the timer is due: it fires at this instant
+		r.mu.Lock()
+	}
+	now := r.since()
+	// The caller is running: if the context whose Done it last waited on
+	// is not done yet, that wait ended some other way, and the caller
+	// will not return because of that context's cancellation.
+	if w, ok := r.waits[self]; ok && r.ctxs[w.ctx].ctx.Err() == nil {
+		delete(r.waits, self)
+	}
+	var open []int // i and the contexts under it, not done before the call
+	if c.ctx.Err() == nil {
+		for j, d := range r.ctxs {
+			if d.Done == nil && r.under(j, i) && d.ctx.Err() == nil {
+				open = append(open, j)
+			}
+		}
+	}
+	r.seq++
+	seq := r.seq
+	r.mu.Unlock()
+	cancel()
+	if len(open) == 0 {
 		return
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	err := c.ctx.Err()
+	if err != context.Canceled {
+		return // an ancestor's call closed it first, in another goroutine
+	}
+	for _, j := range open {
+		d := r.ctxs[j]
+		if d.reason != "" || d.ctx.Err() != err {
+			continue
+		}
+		switch {
+		case j != i:
+			d.reason = "parent"
+		case d.Kind == "NotifyContext":
+			d.reason, d.CancelLine = "stop", line
+		default:
+			d.reason, d.CancelLine = "cancel", line
+		}
+		r.finish(j, now, seq)
+	}
+}
+
+// timerDue reports whether context i is not done yet while the timer of
+// its deadline, set by WithTimeout or WithDeadline on it or an ancestor,
+// is due: then the timer fires at this instant. A deadline that comes
+// from a context of another kind (a Context type of the example's own)
+// may have no timer, and is not waited for.
+func (r *recorder) timerDue(i int) bool {
 	c := r.ctxs[i]
-	c.byCall, c.CancelLine = true, line
+	if c.Deadline == nil || *c.Deadline > r.since() || c.ctx.Err() != nil {
+		return false
+	}
+	for j := i; j >= 0; j = r.ctxs[j].parent {
+		a := r.ctxs[j]
+		if a.Deadline == nil || *a.Deadline != *c.Deadline {
+			return false
+		}
+		if p := a.parent; strings.HasPrefix(a.Kind, "WithTimeout") || strings.HasPrefix(a.Kind, "WithDeadline") {
+			// Its own timer, unless its parent had this deadline first.
+			if p < 0 || r.ctxs[p].Deadline == nil || *r.ctxs[p].Deadline != *c.Deadline {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// DoneWait records that the calling goroutine is about to wait on ch, the
+// result of a Done method, at the example's line, and returns ch. The
+// compiled engine rewrites "<-x.Done()" as "<-DoneWait(line, x.Done())",
+// in a receive and in a select's case alike.
+func DoneWait[C any](line int, ch C) C { return DoneWaitOn(line, ch, nil, "") }
+
+// DoneWaitOn is DoneWait for "<-x.Done()" where x, written expr in the
+// example, can be evaluated again without effect (a variable, a field,
+// r.Context()). A context the trace has not seen, such as an HTTP
+// request's, is recorded then, as a context from outside named expr, so
+// that the trace shows when its signal came.
+func DoneWaitOn[C any](line int, ch C, x any, expr string) C {
+	r := rec
+	if r == nil {
+		return ch
+	}
+	done, ok := any(ch).(<-chan struct{})
+	if !ok || done == nil {
+		return ch
+	}
+	r.mu.Lock()
+	i, ok := r.dones[done]
+	if !ok {
+		if ctx, isCtx := x.(context.Context); isCtx && reflect.TypeOf(ctx).Comparable() && ctx.Done() == done {
+			n := len(r.ctxs)
+			i, ok = r.lookup(ctx), true
+			if c := r.ctxs[i]; i == n && c.Kind == "external" {
+				c.Name, c.byWait = expr, true
+			}
+		}
+	}
+	r.mu.Unlock()
+	if !ok {
+		return ch
+	}
+	id := goroutineID()
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.seq++
+	r.waits[id] = doneWait{ctx: i, line: line, seq: r.seq, at: r.since()}
+	return ch
 }
 
 // RecordAfterFunc records a function registered with context.AfterFunc on
@@ -310,8 +507,9 @@ func Go[F any](line int, f F) F {
 		name = strings.TrimSuffix(fn.Name(), "-fm")
 	}
 	r.mu.Lock()
-	g := &goRec{}
-	g.Func, g.Line, g.Started = name, line, r.since()
+	g := &goRec{wait: doneWait{ctx: -1}}
+	r.nth[line]++
+	g.Func, g.Line, g.Nth, g.Started = name, line, r.nth[line], r.since()
 	r.gos = append(r.gos, g)
 	r.mu.Unlock()
 	variadic := fv.Type().IsVariadic()
@@ -319,11 +517,16 @@ func Go[F any](line int, f F) F {
 		id := goroutineID()
 		r.mu.Lock()
 		g.goid = id
+		g.Args = argValues(args)
 		r.mu.Unlock()
 		defer func() {
 			r.mu.Lock()
 			now := r.since()
 			g.Ended = &now
+			if w, ok := r.waits[id]; ok {
+				g.wait = w
+			}
+			delete(r.waits, id)
 			r.mu.Unlock()
 		}()
 		if variadic {
@@ -332,6 +535,31 @@ func Go[F any](line int, f F) F {
 		return fv.Call(args)
 	})
 	return wrapped.Interface().(F)
+}
+
+// argValues formats the arguments of basic types; nil when there are none.
+func argValues(args []reflect.Value) []string {
+	out := make([]string, len(args))
+	any := false
+	for i, a := range args {
+		switch a.Kind() {
+		case reflect.Bool, reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+			reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64,
+			reflect.Float32, reflect.Float64, reflect.String:
+			s := fmt.Sprintf("%v", a.Interface())
+			if a.Kind() == reflect.String {
+				s = fmt.Sprintf("%q", a.Interface())
+			}
+			if len(s) > 24 {
+				s = s[:23] + "…"
+			}
+			out[i], any = s, true
+		}
+	}
+	if !any {
+		return nil
+	}
+	return out
 }
 
 // snapshot returns the trace, with reasons worked out and IDs in a
@@ -347,12 +575,13 @@ func (r *recorder) snapshot(end time.Duration, leaks []Leak) *Trace {
 		end = r.latest()
 	}
 	t := &Trace{End: Duration(end)}
-	// Why each context was cancelled. Events at the same virtual instant
-	// happen in an order that depends on scheduling (a deadline and the
-	// cancel call that follows the work it cut short; a parent and a
-	// child cancelled together), so ties are settled by a fixed order:
-	// the parent, then the context's own deadline, then its cancel call.
-	// The error and cause shown are the ones that reason implies.
+	// Why each context was cancelled. A cancel call recorded what it
+	// cancelled as it returned (see Cancel). What is left was closed by a
+	// timer or a signal, in a goroutine of its own: a context whose
+	// parent was done by then got the signal from it (a parent's timer
+	// and a child's at the same instant race, and the parent is named),
+	// else its own deadline or the signal did it. The error and cause
+	// shown are the ones that reason implies.
 	for _, c := range r.ctxs {
 		c.Reason = ""
 		if c.Done == nil {
@@ -363,20 +592,23 @@ func (r *recorder) snapshot(end time.Duration, leaks []Leak) *Trace {
 			p = r.ctxs[c.parent]
 		}
 		switch {
-		case p != nil && p.Done != nil && *p.Done <= *c.Done:
-			c.Reason, c.CancelLine = "parent", 0
+		case c.reason == "parent" && p != nil:
+			c.Reason = "parent"
+			c.Err, c.Cause = p.Err, p.Cause
+		case c.reason != "":
+			c.Reason = c.reason
+		case p != nil && p.Done != nil && (*p.Done < *c.Done || *p.Done == *c.Done && p.reason == ""):
+			// (A parent closed by a call at the same instant did not
+			// close this one: the call would have recorded it.)
+			c.Reason = "parent"
 			c.Err, c.Cause = p.Err, p.Cause
 		case c.Deadline != nil && *c.Done >= *c.Deadline:
-			c.Reason, c.CancelLine = "deadline", 0
+			c.Reason = "deadline"
 			c.Err = context.DeadlineExceeded.Error()
 			c.Cause = c.Err
 			if c.cause != nil {
 				c.Cause = c.cause.Error()
 			}
-		case c.byCall && c.Kind == "NotifyContext":
-			c.Reason = "stop"
-		case c.byCall:
-			c.Reason = "cancel"
 		case c.Kind == "NotifyContext":
 			c.Reason = "signal"
 		case p != nil:
@@ -385,16 +617,25 @@ func (r *recorder) snapshot(end time.Duration, leaks []Leak) *Trace {
 	}
 	// Canonical order: by creation time, then line, kind and what happened
 	// to it; parents come first since they were made first.
-	order := make([]int, len(r.ctxs))
-	for i := range order {
-		order[i] = i
+	// A context from outside that the example only waited on, and that
+	// was never cancelled, says nothing: it is left out.
+	parents := map[int]bool{}
+	for _, c := range r.ctxs {
+		parents[c.parent] = true
+	}
+	var order []int
+	for i, c := range r.ctxs {
+		if c.byWait && c.Done == nil && !parents[i] {
+			continue
+		}
+		order = append(order, i)
 	}
 	key := func(c *ctxRec) string {
 		done := "~"
 		if c.Done != nil {
 			done = fmt.Sprintf("%020d", int64(*c.Done))
 		}
-		return fmt.Sprintf("%020d %06d %s %s %s %s", int64(c.Created), c.Line, c.Kind, c.Key, done, c.Reason)
+		return fmt.Sprintf("%020d %06d %s %s %s %s %s", int64(c.Created), c.Line, c.Kind, c.Key, done, c.Reason, c.Name)
 	}
 	sort.SliceStable(order, func(a, b int) bool { return key(r.ctxs[order[a]]) < key(r.ctxs[order[b]]) })
 	newID := make([]int, len(r.ctxs))
@@ -406,7 +647,7 @@ func (r *recorder) snapshot(end time.Duration, leaks []Leak) *Trace {
 		c.ID = newID[i]
 		c.Parent = 0
 		if p := r.ctxs[i].parent; p >= 0 {
-			c.Parent = newID[p]
+			c.Parent = newID[p] // never left out: a parent is kept
 		}
 		t.Contexts = append(t.Contexts, c)
 	}
@@ -419,6 +660,15 @@ func (r *recorder) snapshot(end time.Duration, leaks []Leak) *Trace {
 		if l, ok := leaked[g.goid]; ok && g.goid != 0 && tg.Ended == nil {
 			tg.Leaked, tg.State = true, l.State
 		}
+		// It waited on a Done that closed after it began to wait, and
+		// returned at that instant: the cancellation ended it. A wait that
+		// began at the instant of the cancellation is left out: whether
+		// it began before depends on scheduling.
+		if w := g.wait; w.ctx >= 0 && tg.Ended != nil {
+			if c := r.ctxs[w.ctx]; c.Done != nil && *c.Done == *tg.Ended && c.doneSeq > w.seq && w.at < *c.Done {
+				tg.WaitedOn, tg.WaitLine = newID[w.ctx], w.line
+			}
+		}
 		t.Goroutines = append(t.Goroutines, tg)
 	}
 	gkey := func(g TraceGoroutine) string {
@@ -426,9 +676,20 @@ func (r *recorder) snapshot(end time.Duration, leaks []Leak) *Trace {
 		if g.Ended != nil {
 			ended = fmt.Sprintf("%020d", int64(*g.Ended))
 		}
-		return fmt.Sprintf("%020d %06d %s %s %v %s", int64(g.Started), g.Line, g.Func, ended, g.Leaked, g.State)
+		return fmt.Sprintf("%020d %06d %06d %s %s %v %s", int64(g.Started), g.Line, g.Nth, g.Func, ended, g.Leaked, g.State)
 	}
-	sort.SliceStable(t.Goroutines, func(a, b int) bool { return gkey(t.Goroutines[a]) < gkey(t.Goroutines[b]) })
+	// Keys are made once: a leaky program may have started thousands.
+	keyed := make([]struct {
+		key string
+		g   TraceGoroutine
+	}, len(t.Goroutines))
+	for i, g := range t.Goroutines {
+		keyed[i].key, keyed[i].g = gkey(g), g
+	}
+	sort.SliceStable(keyed, func(a, b int) bool { return keyed[a].key < keyed[b].key })
+	for i := range keyed {
+		t.Goroutines[i] = keyed[i].g
+	}
 	for n := range t.Goroutines {
 		t.Goroutines[n].ID = n + 1
 	}

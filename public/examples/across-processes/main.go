@@ -38,6 +38,13 @@ func (w *wire) RoundTrip(req *http.Request) (*http.Response, error) {
 	}()
 	select {
 	case resp := <-done:
+		// An answer that comes at the very instant of the client's
+		// deadline is too late: the client's timer and the answer are
+		// ready together, and a select would pick either at random.
+		if deadline, ok := req.Context().Deadline(); ok && !time.Now().Before(deadline) {
+			resp.Body.Close()
+			return nil, context.DeadlineExceeded
+		}
 		return resp, nil
 	case <-req.Context().Done():
 		return nil, req.Context().Err()

@@ -57,8 +57,7 @@ func WithCancelCause(parent Context) (Context, CancelCauseFunc) {
 		return ctx, cancel
 	}
 	return ctx, func(cause error) {
-		harness.RecordCancel(id, harness.CallerLine(1), ctx.Err() == nil)
-		cancel(cause)
+		harness.Cancel(id, harness.CallerLine(1), func() { cancel(cause) })
 	}
 }
 
@@ -119,8 +118,5 @@ func record(kind string, parent, ctx Context, cancel CancelFunc, cause error) Ca
 	if !harness.Tracing() {
 		return cancel
 	}
-	return func() {
-		harness.RecordCancel(id, harness.CallerLine(1), ctx.Err() == nil)
-		cancel()
-	}
+	return func() { harness.Cancel(id, harness.CallerLine(1), cancel) }
 }

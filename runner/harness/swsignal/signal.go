@@ -26,8 +26,5 @@ func NotifyContext(parent context.Context, signals ...os.Signal) (context.Contex
 	if !harness.Tracing() {
 		return ctx, stop
 	}
-	return ctx, func() {
-		harness.RecordCancel(id, harness.CallerLine(1), ctx.Err() == nil)
-		stop()
-	}
+	return ctx, func() { harness.Cancel(id, harness.CallerLine(1), stop) }
 }
