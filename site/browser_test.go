@@ -120,6 +120,9 @@ func TestBrowser(t *testing.T) {
 		if got := eval(t, `String(typeof window.SignalWireSearch)`); got != "undefined" {
 			t.Errorf("the search index is loaded (%s) before the reader searches", got)
 		}
+		if got := eval(t, `String(!!document.getElementById("search") && !document.querySelector(".search").hidden)`); got != "true" {
+			t.Fatal("no search box on the page")
+		}
 		do(t, chromedp.Click(chromedp.ID("search")), chromedp.SendKeys(chromedp.ID("search"), "dedline"))
 		waitFor(t, `document.querySelectorAll("#search-results [role=option]").length > 0`)
 		if got := eval(t, `document.querySelector("#search-results [role=option]").dataset.href`); !strings.HasPrefix(got, "basics.html") {
