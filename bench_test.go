@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"os"
+	"os/exec"
+	"path/filepath"
 	"testing"
 
 	"signalwire/check"
@@ -137,4 +139,61 @@ func BenchmarkCheckCold(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(examples), "ns/example")
+}
+
+// The command line, end to end, as a reader types it: the tool's own
+// start-up (every package's init, chroma's registries and yaegi's symbol
+// tables included), the interpreter's child process (the same binary
+// again) and the harness. The floor is a hello-world binary: the cost of
+// starting any Go process here.
+
+// cliBinaries builds the tool and a hello-world program once per
+// benchmark into a temporary directory.
+func cliBinaries(b *testing.B) (tool, hello string) {
+	b.Helper()
+	dir := b.TempDir()
+	tool, hello = filepath.Join(dir, "signalwire"), filepath.Join(dir, "hello")
+	if err := os.WriteFile(filepath.Join(dir, "hello.go"), []byte("package main\n\nimport \"fmt\"\n\nfunc main() { fmt.Println(\"hello\") }\n"), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	for _, c := range [][]string{{"build", "-o", tool, "."}, {"build", "-o", hello, filepath.Join(dir, "hello.go")}} {
+		if out, err := exec.Command("go", c...).CombinedOutput(); err != nil {
+			b.Fatalf("go %v: %v\n%s", c, err, out)
+		}
+	}
+	return tool, hello
+}
+
+func benchCommand(b *testing.B, want string, name string, args ...string) {
+	b.Helper()
+	for b.Loop() {
+		out, err := exec.Command(name, args...).Output()
+		if err != nil {
+			b.Fatalf("%s %v: %v\n%s", name, args, err, out)
+		}
+		if !bytes.Contains(out, []byte(want)) {
+			b.Fatalf("%s %v printed %q, want %q in it", name, args, out, want)
+		}
+	}
+}
+
+// BenchmarkCLIYaegiTimeout: `signalwire run -engine yaegi -nocache
+// examples/timeout/main.go`, the README's figure for the interpreter.
+func BenchmarkCLIYaegiTimeout(b *testing.B) {
+	tool, _ := cliBinaries(b)
+	benchCommand(b, "doWork returned after 500ms", tool, "run", "-engine", "yaegi", "-nocache", "examples/timeout/main.go")
+}
+
+// BenchmarkCLIHelp: the tool starting and exiting, nothing run: its
+// start-up alone.
+func BenchmarkCLIHelp(b *testing.B) {
+	tool, _ := cliBinaries(b)
+	benchCommand(b, "run", tool, "help")
+}
+
+// BenchmarkCLIFloor: a hello-world Go binary, the baseline of the two
+// above.
+func BenchmarkCLIFloor(b *testing.B) {
+	_, hello := cliBinaries(b)
+	benchCommand(b, "hello", hello)
 }

@@ -38,6 +38,7 @@ import (
 	"time"
 
 	"signalwire/check"
+	"signalwire/internal/wasmbuild"
 	"signalwire/preview"
 	"signalwire/runner"
 	"signalwire/site"
@@ -216,7 +217,7 @@ opened, build says where the site is and still succeeds.`,
 		if len(args) != 0 {
 			return 0, usageError("unexpected arguments %q", args)
 		}
-		s := &site.Site{Progress: e.Stderr}
+		s := &site.Site{Progress: e.Stderr, Engine: browserEngine(&runner.Runner{})}
 		if err := s.Build(ctx, os.DirFS("."), *out); err != nil {
 			// One located problem a line, for editors.
 			fmt.Fprintf(e.Stderr, "%v\nsignalwire build: failed; %s is unchanged\n", err, *out)
@@ -262,7 +263,7 @@ takes a new or changed example to a current book.`,
 		r := &runner.Runner{}
 		ch := &check.Checker{
 			Root:   ".",
-			Site:   &site.Site{Runner: r, Progress: e.Stderr},
+			Site:   &site.Site{Runner: r, Progress: e.Stderr, Engine: browserEngine(r)},
 			Update: *update,
 			Out:    e.Stdout,
 		}
@@ -316,7 +317,7 @@ func serve(ctx context.Context, e *env, addr string, open bool) error {
 		fmt.Fprintf(e.Stderr, "signalwire serve: listening on every interface (%s): other machines can read the preview\n", ln.Addr())
 	}
 	fmt.Fprintf(e.Stdout, "serving the book at %s (Ctrl-C to stop)\n", page)
-	srv := &preview.Server{Site: &site.Site{Runner: &runner.Runner{}}, Dir: ".", Log: e.Stderr}
+	srv := &preview.Server{Site: &site.Site{Runner: &runner.Runner{}, Engine: browserEngine(&runner.Runner{})}, Dir: ".", Log: e.Stderr}
 	if st, err := os.Stat(filepath.Join("site", "templates")); err == nil && st.IsDir() {
 		// This repository holds the tool too: preview its templates and
 		// assets as they are on disk.
@@ -455,4 +456,15 @@ func openBrowser(ctx context.Context, target string) error {
 		return fmt.Errorf("%s: %v", name, err)
 	}
 	return nil
+}
+
+// browserEngine builds the interpreter engine that the pages load to run
+// the examples in the reader's browser, with r's go command, cached beside
+// r's results. It is built from the tool's sources: a book kept outside
+// this repository gets pages without Run buttons (nil).
+func browserEngine(r *runner.Runner) site.EngineBuilder {
+	if _, err := os.Stat(filepath.Join(filepath.FromSlash(wasmbuild.Package), "main.go")); err != nil {
+		return nil
+	}
+	return &wasmbuild.Builder{Go: r.GoCommand(), Dir: ".", CacheDir: r.CacheRoot()}
 }

@@ -42,7 +42,7 @@ func TestBook(t *testing.T) {
 	var out bytes.Buffer
 	c := &check.Checker{
 		Root: ".",
-		Site: &site.Site{Runner: r},
+		Site: &site.Site{Runner: r, Engine: browserEngine(r)},
 		Out:  &out,
 	}
 	if err := c.Check(t.Context()); err != nil {

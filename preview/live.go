@@ -124,6 +124,10 @@ func (l *live) loop(ctx context.Context, changes <-chan []string) {
 	defer l.wg.Wait()
 	defer l.cancelAll()
 	l.building = time.Now()
+	// wasm: the browser engine behind the pages' Run buttons (site/engine.go).
+	if err := l.site.PrepareEngine(ctx); err != nil {
+		fmt.Fprintln(l.log, err)
+	}
 	l.rebuild(ctx, nil)
 	for {
 		select {

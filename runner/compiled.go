@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"go/ast"
 	"go/parser"
@@ -14,34 +13,38 @@ import (
 	"io/fs"
 	"os"
 	"os/exec"
+	pathpkg "path"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
-	"syscall"
+	"time"
 
 	"signalwire/runner/harness"
 )
 
 // buildModule is the module path of the temporary module an example is
-// built in. With -trimpath, stack traces name the example's file
+// built in. A line directive at the top of the example's copy makes the
+// compiler, stack traces and runtime.Caller name its file
 // buildModule + "/" + its base name.
 const buildModule = "signalwire.example"
 
 // harnessInit is added to package main: it hands main to the harness once
 // every package, main included, is initialized, and gives the rewritten go
-// statements their wrapper.
+// statements, os.Exit and log.Fatal calls their wrappers.
 const harnessInit = `package main
 
 import (
+	"fmt"
+	"log"
 	"os"
 
 	signalwireHarness "` + buildModule + `/internal/harness"
 )
 
 func init() {
-	os.SignalwireOnExit(signalwireHarness.Exit)
 	signalwireHarness.Main(main)
 }
 
@@ -52,7 +55,37 @@ func signalwireDone[C any](line int, ch C) C { return signalwireHarness.DoneWait
 func signalwireDoneOn[C, X any](line int, ch C, x X, expr string) C {
 	return signalwireHarness.DoneWaitOn(line, ch, any(x), expr)
 }
+
+func signalwireExit(code int) {
+	signalwireHarness.Exit(code)
+	os.Exit(code)
+}
+
+func signalwireLogFatal(v ...any) {
+	log.Output(2, fmt.Sprint(v...))
+	signalwireExit(1)
+}
+
+func signalwireLogFatalf(format string, v ...any) {
+	log.Output(2, fmt.Sprintf(format, v...))
+	signalwireExit(1)
+}
+
+func signalwireLogFatalln(v ...any) {
+	log.Output(2, fmt.Sprintln(v...))
+	signalwireExit(1)
+}
 `
+
+// exitCalls are the functions of the standard library that end the
+// program, with the wrapper (in harnessInit) that reports to the harness
+// first: the same ones the interpreter is given (interp.go). An os.Exit
+// reached otherwise, from a package the example imports, ends the program
+// with its status but without its virtual time and trace.
+var exitCalls = map[string]map[string]string{
+	"os":  {"Exit": "signalwireExit"},
+	"log": {"Fatal": "signalwireLogFatal", "Fatalf": "signalwireLogFatalf", "Fatalln": "signalwireLogFatalln"},
+}
 
 // tracedContext and tracedSignal are the import paths that replace
 // "context" and "os/signal" in the built copy of an example.
@@ -61,26 +94,11 @@ const (
 	tracedSignal  = buildModule + "/internal/harness/swsignal"
 )
 
-// osPatch inserts text at the top of a function of package os, found by
-// its first line.
-type osPatch struct {
-	file, fn, text string
-}
-
-// osPatches make writes to os.Stdout and os.Stderr frames, and let the
-// harness report before os.Exit ends the program (see SignalwireOnExit in
-// overlay/os_frames.go.txt).
-var osPatches = []osPatch{
-	{"file_posix.go", "func (f *File) write(b []byte) (n int, err error) {\n", "\tif signalwireWrite(f, b) {\n\t\treturn len(b), nil\n\t}\n"},
-	{"proc.go", "func Exit(code int) {\n", "\tif f := signalwireOnExit; f != nil {\n\t\tf(code)\n\t}\n"},
-}
-
 // toolchain describes the go command that builds examples.
 type toolchain struct {
 	version string // "go1.26.8"
 	goroot  string
 	lang    string // "1.26", for go.mod
-	overlay string // the overlay file that patches package os
 }
 
 // toolchain returns the go command's description, looking it up on first
@@ -124,55 +142,101 @@ func (r *Runner) loadToolchain(ctx context.Context) (*toolchain, error) {
 		return nil, fmt.Errorf("go env: cannot read the language version of %q", t.version)
 	}
 	t.lang = m[1]
-	t.overlay, err = r.writeOverlay(t)
-	return t, err
+	return t, nil
 }
 
-// writeOverlay prepares the overlay of package os that makes writes to
-// os.Stdout and os.Stderr frames, so that their order survives, and that
-// lets the harness see os.Exit.
-func (r *Runner) writeOverlay(t *toolchain) (string, error) {
-	frames, err := embedded.ReadFile("overlay/os_frames.go.txt")
+// buildFlags and buildEnv are the go command's flags and environment for
+// an example.
+var (
+	buildFlags = []string{"-buildvcs=false", "-ldflags=-s -w"}
+	buildEnv   = []string{"GOFLAGS=", "GOWORK=off", "CGO_ENABLED=0", "GOTOOLCHAIN=local", "GO111MODULE=on", "GOPROXY=off"}
+)
+
+// moduleDir returns the directory of the module examples are built in,
+// with the harness in it, made once per runner and Go release. Without
+// -trimpath a package's directory is part of what Go's cache knows it by:
+// in a directory that stays, the harness is compiled once, not for every
+// example.
+func (r *Runner) moduleDir(t *toolchain) (string, error) {
+	sum := sha256.Sum256([]byte(Version() + "\x00" + t.version))
+	mod := filepath.Join(r.cacheDir(), "build", hex.EncodeToString(sum[:])[:16])
+	if _, err := os.Stat(filepath.Join(mod, "go.mod")); err == nil {
+		return mod, nil
+	}
+	if err := os.MkdirAll(filepath.Dir(mod), 0o755); err != nil {
+		return "", err
+	}
+	tmp, err := os.MkdirTemp(filepath.Dir(mod), ".tmp-")
 	if err != nil {
 		return "", err
 	}
-	osDir := filepath.Join(t.goroot, "src", "os")
-	files := map[string][]byte{"zz_signalwire_frames.go": frames}
-	sum := sha256.New()
-	fmt.Fprintf(sum, "%s\x00%s\x00", t.version, frames)
-	for _, p := range osPatches {
-		orig := filepath.Join(osDir, p.file)
-		src, rerr := os.ReadFile(orig)
-		if rerr != nil {
-			return "", rerr
-		}
-		if !bytes.Contains(src, []byte(p.fn)) {
-			return "", fmt.Errorf("%s: cannot find %q to patch; this Go release is not supported", orig, strings.TrimSpace(p.fn))
-		}
-		files[p.file] = bytes.Replace(src, []byte(p.fn), []byte(p.fn+p.text), 1)
-		fmt.Fprintf(sum, "%s\x00%s\x00", p.file, files[p.file])
+	defer os.RemoveAll(tmp) // after a successful rename, nothing is there
+	files := map[string][]byte{
+		"go.mod": []byte("module " + buildModule + "\n\ngo " + t.lang + "\n"),
 	}
-	dir := filepath.Join(r.cacheDir(), "overlay", hex.EncodeToString(sum.Sum(nil))[:16])
-	index := filepath.Join(dir, "overlay.json")
-	if _, err := os.Stat(index); err == nil {
-		return index, nil
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	hfiles, err := fs.Glob(embedded, "harness/*.go")
+	if err != nil {
 		return "", err
 	}
-	replace := map[string]string{}
-	for name, b := range files {
-		path := filepath.Join(dir, name)
-		if err := writeFileAtomic(path, b); err != nil {
+	for _, wrapper := range []string{"harness/swcontext/*.go", "harness/swsignal/*.go"} {
+		names, err := fs.Glob(embedded, wrapper)
+		if err != nil {
 			return "", err
 		}
-		replace[filepath.Join(osDir, name)] = path
+		hfiles = append(hfiles, names...)
 	}
-	idx, err := json.Marshal(map[string]map[string]string{"Replace": replace})
-	if err != nil {
+	for _, name := range hfiles {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		b, err := embedded.ReadFile(name)
+		if err != nil {
+			return "", err
+		}
+		// The harness is copied into the build's module.
+		files["internal/"+name] = bytes.ReplaceAll(b, []byte(`"signalwire/runner/harness"`), []byte(`"`+buildModule+`/internal/harness"`))
+	}
+	for name, b := range files {
+		p := filepath.Join(tmp, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			return "", err
+		}
+		if err := os.WriteFile(p, b, 0o644); err != nil {
+			return "", err
+		}
+	}
+	if err := os.Rename(tmp, mod); err != nil {
+		// Another build made it first: the same files.
+		if _, serr := os.Stat(filepath.Join(mod, "go.mod")); serr == nil {
+			return mod, nil
+		}
 		return "", err
 	}
-	return index, writeFileAtomic(index, idx)
+	pruneModules(filepath.Dir(mod), mod)
+	return mod, nil
+}
+
+// moduleIdle is how long a module directory of another runner version
+// stays unused before a new one removes it. Each build adds and removes a
+// directory in it, which updates its modification time.
+const moduleIdle = 24 * time.Hour
+
+// pruneModules removes the module directories in dir, but keep, that have
+// been idle for moduleIdle: those of runners since replaced. A directory
+// it cannot remove costs only its space.
+func pruneModules(dir, keep string) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		p := filepath.Join(dir, e.Name())
+		info, err := e.Info()
+		if p == keep || err != nil || !e.IsDir() || time.Since(info.ModTime()) < moduleIdle {
+			continue
+		}
+		os.RemoveAll(p)
+	}
 }
 
 // build compiles the example with the harness and returns the binary. A
@@ -198,55 +262,41 @@ func (r *Runner) build(ctx context.Context, file string, src []byte) (string, *E
 	if err := os.MkdirAll(filepath.Dir(bin), 0o755); err != nil {
 		return "", nil, err
 	}
-	dir, err := os.MkdirTemp("", "signalwire-build-")
+	mod, err := r.moduleDir(t)
+	if err != nil {
+		return "", nil, err
+	}
+	// The example is a package of its own in the module, in a directory
+	// of its own, so that builds can run side by side.
+	dir, err := os.MkdirTemp(mod, "x-")
 	if err != nil {
 		return "", nil, err
 	}
 	defer os.RemoveAll(dir)
 	bubbled, inits := bubbleInits(base, dropBuildConstraints(src)) // initclock.go
 	files := map[string][]byte{
-		"go.mod":           []byte("module " + buildModule + "\n\ngo " + t.lang + "\n"),
 		base:               instrument(base, bubbled),
 		"zz_signalwire.go": []byte(harnessInitCalling(inits)),
 	}
-	hfiles, err := fs.Glob(embedded, "harness/*.go")
-	if err != nil {
-		return "", nil, err
-	}
-	for _, wrapper := range []string{"harness/swcontext/*.go", "harness/swsignal/*.go"} {
-		names, err := fs.Glob(embedded, wrapper)
-		if err != nil {
-			return "", nil, err
-		}
-		hfiles = append(hfiles, names...)
-	}
-	for _, name := range hfiles {
-		if strings.HasSuffix(name, "_test.go") {
-			continue
-		}
-		b, err := embedded.ReadFile(name)
-		if err != nil {
-			return "", nil, err
-		}
-		// The harness is copied into the build's module.
-		files["internal/"+name] = bytes.ReplaceAll(b, []byte(`"signalwire/runner/harness"`), []byte(`"`+buildModule+`/internal/harness"`))
-	}
 	for name, b := range files {
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			return "", nil, err
-		}
-		if err := os.WriteFile(p, b, 0o644); err != nil {
+		if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
 			return "", nil, err
 		}
 	}
 	out := filepath.Join(dir, "example.bin")
+	// The flags leave the standard library's packages as the tool's own
+	// build compiled them, so that Go's cache serves them: -trimpath, a
+	// -gcflags for all packages or an -overlay of a standard package would
+	// make Go compile the standard library again, once, on a fresh
+	// machine (a minute on two cores). CGO_ENABLED=0 makes static
+	// binaries; only net and the packages above it (net/http) are then
+	// compiled a second time, by the first example that imports them.
 	bctx, cancel := context.WithTimeout(ctx, compileTimeout) // the compile's bounds: cachebound.go
 	defer cancel()
-	cmd := exec.CommandContext(bctx, r.goCmd(), "build", "-trimpath", "-overlay", t.overlay, "-ldflags=-s -w", "-o", out, ".")
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "GOFLAGS=", "GOWORK=off", "CGO_ENABLED=0", "GOTOOLCHAIN=local", "GO111MODULE=on", "GOPROXY=off")
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd := exec.CommandContext(bctx, r.goCmd(), append(append([]string{"build"}, buildFlags...), "-o", out, "./"+filepath.Base(dir))...)
+	cmd.Dir = mod
+	cmd.Env = append(os.Environ(), buildEnv...)
+	cmd.SysProcAttr = groupAttr(false) // wasm: procattr*.go
 	cmd.Cancel = func() error { return killGroup(cmd.Process) }
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
@@ -257,7 +307,7 @@ func (r *Runner) build(ctx context.Context, file string, src []byte) (string, *E
 		if bctx.Err() != nil {
 			return "", &Error{Kind: KindCompile, File: file, Msg: fmt.Sprintf("compiling took longer than %s", compileTimeout)}, nil
 		}
-		if e := compileError(file, base, stderr.String()); e != nil {
+		if e := compileError(file, filepath.Base(dir), base, stderr.String()); e != nil {
 			return "", e, nil
 		}
 		return "", nil, fmt.Errorf("building %s: %v\n%s", file, err, stderr.String())
@@ -276,14 +326,17 @@ func (r *Runner) build(ctx context.Context, file string, src []byte) (string, *E
 // recording wrapper of the context package, "go f(x)" becomes
 // "go signalwireGo(LINE, f)(x)" and "<-x.Done()" becomes
 // "<-signalwireDone(LINE, x.Done())" (signalwireDoneOn, given x too, when
-// x can be evaluated twice). Line directives (/*line file:L:C*/) after
+// x can be evaluated twice); and so that os.Exit and log.Fatal report to
+// the harness first (exitCalls). Line directives (/*line file:L:C*/) after
 // each insertion keep every position the compiler and the runtime report
-// exactly as in the original file.
+// exactly as in the original file, and one at the top names the file
+// buildModule/base.
 func instrument(base string, src []byte) []byte {
+	top := []byte(fmt.Sprintf("//line %s/%s:1:1\n", buildModule, base))
 	fset := token.NewFileSet()
 	f, err := parser.ParseFile(fset, base, src, parser.SkipObjectResolution)
 	if err != nil {
-		return src // the compiler reports it, at the right place
+		return append(top, src...) // the compiler reports it, at the right place
 	}
 	type edit struct {
 		at, end int // replace src[at:end]
@@ -293,6 +346,24 @@ func instrument(base string, src []byte) []byte {
 	lineDirective := func(p token.Pos) string {
 		pos := fset.Position(p)
 		return fmt.Sprintf("/*line %s/%s:%d:%d*/", buildModule, base, pos.Line, pos.Column)
+	}
+	// The local names of the packages whose exits are wrapped.
+	exitPkgs := map[string]map[string]string{}
+	// A package whose calls are rewritten is used once more at the end of
+	// the file, in case they were its only use.
+	var uses []string
+	for _, imp := range f.Imports {
+		path, err := strconv.Unquote(imp.Path.Value)
+		if err != nil || exitCalls[path] == nil {
+			continue
+		}
+		name := pathpkg.Base(path)
+		if imp.Name != nil {
+			name = imp.Name.Name
+		}
+		if name != "_" && name != "." {
+			exitPkgs[name] = exitCalls[path]
+		}
 	}
 	for _, imp := range f.Imports {
 		var to string
@@ -308,6 +379,16 @@ func instrument(base string, src []byte) []byte {
 		edits = append(edits, edit{at, at + len(imp.Path.Value), strconv.Quote(to) + lineDirective(imp.Path.End())})
 	}
 	ast.Inspect(f, func(n ast.Node) bool {
+		if sel, ok := n.(*ast.SelectorExpr); ok {
+			if x, ok := sel.X.(*ast.Ident); ok && exitPkgs[x.Name][sel.Sel.Name] != "" {
+				at := fset.Position(sel.Pos()).Offset
+				end := fset.Position(sel.End()).Offset
+				edits = append(edits, edit{at, end, exitPkgs[x.Name][sel.Sel.Name] + lineDirective(sel.End())})
+				uses = append(uses, x.Name+"."+sel.Sel.Name)
+				return false
+			}
+			return true
+		}
 		if call, ok := doneReceive(n); ok { // see runner/trace_source.go
 			at := fset.Position(call.Pos()).Offset
 			end := fset.Position(call.End()).Offset
@@ -336,11 +417,23 @@ func instrument(base string, src []byte) []byte {
 			edit{end, end, ")" + lineDirective(fun.End())})
 		return true
 	})
-	if len(edits) == 0 {
-		return src
+	// From the end, so that offsets stay valid; at one offset, a
+	// replacement before an insertion, which then goes in front of it.
+	sort.SliceStable(edits, func(i, j int) bool {
+		if edits[i].at != edits[j].at {
+			return edits[i].at > edits[j].at
+		}
+		return edits[i].end > edits[j].end
+	})
+	out := append(top, src...)
+	slices.Sort(uses)
+	for _, u := range slices.Compact(uses) {
+		out = fmt.Appendf(out, "\nvar _ = %s\n", u)
 	}
-	sort.SliceStable(edits, func(i, j int) bool { return edits[i].at > edits[j].at })
-	out := append([]byte(nil), src...)
+	for i := range edits {
+		edits[i].at += len(top)
+		edits[i].end += len(top)
+	}
 	for _, e := range edits {
 		out = append(out[:e.at], append([]byte(e.text), out[e.end:]...)...)
 	}
@@ -375,14 +468,15 @@ func dropBuildConstraints(src []byte) []byte {
 
 var compileLineRE = regexp.MustCompile(`^(?:\./)?([^:\s]+\.go):(\d+):(?:(\d+):)? (.*)$`)
 
-// compileError reads the compiler's messages about the example's file.
-func compileError(file, base, stderr string) *Error {
+// compileError reads the compiler's messages about the example's file,
+// base in the module's directory dir.
+func compileError(file, dir, base, stderr string) *Error {
 	e := &Error{Kind: KindCompile, File: file}
 	for _, line := range strings.Split(stderr, "\n") {
 		m := compileLineRE.FindStringSubmatch(line)
 		// Positions after a line directive name the file as the runtime
 		// sees it.
-		if m == nil || strings.TrimPrefix(m[1], buildModule+"/") != base {
+		if m == nil || strings.TrimPrefix(strings.TrimPrefix(m[1], buildModule+"/"), dir+"/") != base {
 			continue
 		}
 		l, _ := strconv.Atoi(m[2])
@@ -403,7 +497,13 @@ func untrace(msg string) string {
 	msg = strings.ReplaceAll(msg, `"`+tracedContext+`".`, "context.")
 	msg = strings.ReplaceAll(msg, `"`+tracedSignal+`".`, "signal.")
 	msg = strings.ReplaceAll(msg, tracedContext, "context")
-	return strings.ReplaceAll(msg, tracedSignal, "os/signal")
+	msg = strings.ReplaceAll(msg, tracedSignal, "os/signal")
+	for pkg, calls := range exitCalls {
+		for fn, wrapper := range calls {
+			msg = regexp.MustCompile(`\b`+wrapper+`\b`).ReplaceAllString(msg, pkg+"."+fn)
+		}
+	}
+	return msg
 }
 
 // runCompiled builds and runs the example as a Go binary.
@@ -416,9 +516,10 @@ func (r *Runner) runCompiled(ctx context.Context, file string, src []byte, o Opt
 		return &Result{Engine: EngineGo, ExitCode: -1, Err: cerr, Realtime: o.Realtime}, nil
 	}
 	c := child{
-		path:  bin,
-		cfg:   o.harnessConfig(buildModule + "/" + filepath.Base(file)),
-		fence: r.fence(ctx, bin, o, true),
+		path:   bin,
+		cfg:    o.harnessConfig(buildModule + "/" + filepath.Base(file)),
+		fence:  r.fence(ctx, bin, o, true),
+		output: true,
 	}
 	c.cfg.Trace = !o.NoTrace
 	if o.GOMAXPROCS > 0 {

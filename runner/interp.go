@@ -17,7 +17,6 @@ import (
 	"sync"
 
 	"github.com/traefik/yaegi/interp"
-	"github.com/traefik/yaegi/stdlib"
 
 	"signalwire/runner/harness"
 	swcontext "signalwire/runner/harness/swcontext"
@@ -92,7 +91,7 @@ func (r *Runner) runInterp(ctx context.Context, file string, src []byte, o Optio
 	if o.GOMAXPROCS > 0 {
 		c.env = append(c.env, "GOMAXPROCS="+strconv.Itoa(o.GOMAXPROCS))
 	}
-	raw, err := start(ctx, c, o.OutputLimit)
+	raw, err := startChild(ctx, c, o.OutputLimit) // wasm: spawn*.go
 	if err != nil {
 		return nil, err
 	}
@@ -179,7 +178,7 @@ func filterEnv(env []string) []string {
 // isolation of the run allows (sandbox.go).
 func interpSymbols(iso Isolation) interp.Exports {
 	out := interp.Exports{}
-	for key, syms := range stdlib.Symbols {
+	for key, syms := range stdSymbols() { // wasm: stdsymbols*.go
 		slash := strings.LastIndex(key, "/")
 		if slash < 0 {
 			out[key] = syms // "." holds yaegi's interface wrappers

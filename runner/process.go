@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"os/exec"
 	"strconv"
@@ -27,6 +26,9 @@ type child struct {
 	cfg   harness.Config
 	hello bool           // the process must say it is the interpreter's child
 	fence *harness.Fence // the OS sandbox (sandbox_*.go); nil in allowlist mode
+	// output gives the program's os.Stdout and os.Stderr sockets of
+	// their own (harness.OutputEnv): a compiled program's.
+	output bool
 }
 
 // raw is what a child process did, before interpretation.
@@ -35,7 +37,8 @@ type raw struct {
 	rawStdout  []byte // written to descriptor 1 around the os package (runtime)
 	rawStderr  []byte // written to descriptor 2 around the os package (runtime)
 	report     *harness.Report
-	panicLines []int // from the interpreter's panicking goroutines
+	reportJSON []byte // the report frames' payloads
+	panicLines []int  // from the interpreter's panicking goroutines
 	exitCode   int
 	truncated  bool
 	hello      bool // the interpreter's child said hello
@@ -60,22 +63,26 @@ func start(ctx context.Context, c child, outputLimit int) (*raw, error) {
 	if err != nil {
 		return nil, err
 	}
-	framesR, framesW, err := os.Pipe()
+	socks, err := newSockets(c.output) // output.go
 	if err != nil {
 		return nil, err
 	}
-	defer framesR.Close()
-	files := []*os.File{framesW}
+	defer socks.close()
+	files := []*os.File{socks.frames}
 	var extraW *os.File
 	if c.extra != nil {
 		var extraR *os.File
 		extraR, extraW, err = os.Pipe()
 		if err != nil {
-			framesW.Close()
 			return nil, err
 		}
 		defer extraR.Close()
 		files = append(files, extraR)
+	}
+	var outputEnv []string
+	if c.output {
+		files = append(files, socks.stdout, socks.stderr)
+		outputEnv = []string{fmt.Sprintf("%s=%d,%d", harness.OutputEnv, 3+len(files)-2, 3+len(files)-1)}
 	}
 
 	runCtx, cancel := context.WithTimeout(ctx, c.cfg.Wall+graceful)
@@ -89,7 +96,7 @@ func start(ctx context.Context, c child, outputLimit int) (*raw, error) {
 		"TMPDIR=" + dir,
 		harness.ConfigEnv + "=" + string(cfg),
 		harness.FramesEnv + "=3",
-	}, c.env...)
+	}, append(outputEnv, c.env...)...)
 	// What the program writes through the os package (frames) and what
 	// the runtime writes to descriptors 1 and 2 (println, a crash) share
 	// one output limit; going over it stops the run.
@@ -98,13 +105,12 @@ func start(ctx context.Context, c child, outputLimit int) (*raw, error) {
 	stderr := &cappedBuffer{quota: quota}
 	cmd.Stdout, cmd.Stderr = stdout, stderr
 	cmd.ExtraFiles = files
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+	cmd.SysProcAttr = groupAttr(true) // wasm: procattr*.go
 	cmd.Cancel = func() error { return killGroup(cmd.Process) }
 	cmd.WaitDelay = time.Second
 	if c.fence != nil { // the OS sandbox: sandbox_*.go
 		cleanup, err := sandboxCmd(cmd, c.fence, dir)
 		if err != nil {
-			framesW.Close()
 			if extraW != nil {
 				extraW.Close()
 			}
@@ -115,15 +121,14 @@ func start(ctx context.Context, c child, outputLimit int) (*raw, error) {
 
 	began := time.Now()
 	if err := cmd.Start(); err != nil {
-		framesW.Close()
 		if extraW != nil {
 			extraW.Close()
 		}
 		return nil, err
 	}
-	framesW.Close()
-	for _, f := range files[1:] {
-		f.Close()
+	socks.closeSenders()
+	if c.extra != nil {
+		files[1].Close()
 	}
 	// The child reads what it needs of descriptor 4 while it runs; the
 	// write ends when it has, or when the child is gone (EPIPE).
@@ -144,13 +149,15 @@ func start(ctx context.Context, c child, outputLimit int) (*raw, error) {
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		r.readFrames(framesR, quota)
+		socks.read(r.frameReader(quota))
 	}()
 	waitErr := cmd.Wait()
-	// The frames pipe is closed when the child exits; anything it started
-	// has been killed with its group.
+	// Anything the child started is killed with its group; what the child
+	// sent is queued ahead of done's word.
 	killGroup(cmd.Process)
+	socks.done()
 	wg.Wait()
+	r.decodeReport()
 	r.wall = time.Since(began)
 	r.rawStdout, r.rawStderr = stdout.Bytes(), stderr.Bytes()
 	r.exitCode = cmd.ProcessState.ExitCode()
@@ -199,54 +206,46 @@ func killGroup(p *os.Process) error {
 	return err
 }
 
-// readFrames decodes the frames descriptor until the child closes it.
-func (r *raw) readFrames(f io.Reader, quota *outputQuota) {
-	var (
-		buf    []byte
-		report []byte
-		marked bool
-	)
-	chunk := make([]byte, 32<<10)
-	for {
-		n, err := f.Read(chunk)
-		buf = append(buf, chunk[:n]...)
-		frames, rest := harness.DecodeFrames(buf)
-		for _, fr := range frames {
-			switch fr.Kind {
-			case harness.FrameStdout, harness.FrameStderr:
-				if marked {
-					continue
-				}
-				text := fr.Payload[:quota.take(len(fr.Payload))]
-				stream := Stdout
-				if fr.Kind == harness.FrameStderr {
-					stream = Stderr
-				}
-				r.add(stream, string(text))
-			case harness.FrameHello:
-				r.hello = true
-			case harness.FrameMark:
-				marked = true
-			case harness.FrameReport:
-				report = append(report, fr.Payload...)
-			case harness.FramePanic:
-				if line, err := strconv.Atoi(string(fr.Payload)); err == nil {
-					r.panicLines = append(r.panicLines, line)
-				}
+// frameReader returns the function that takes each frame of the child in
+// turn.
+func (r *raw) frameReader(quota *outputQuota) func(harness.Frame) {
+	marked := false
+	return func(fr harness.Frame) {
+		switch fr.Kind {
+		case harness.FrameStdout, harness.FrameStderr:
+			if marked {
+				return
+			}
+			text := fr.Payload[:quota.take(len(fr.Payload))]
+			stream := Stdout
+			if fr.Kind == harness.FrameStderr {
+				stream = Stderr
+			}
+			r.add(stream, string(text))
+		case harness.FrameHello:
+			r.hello = true
+		case harness.FrameMark:
+			marked = true
+		case harness.FrameReport:
+			r.reportJSON = append(r.reportJSON, fr.Payload...)
+		case harness.FramePanic:
+			if line, err := strconv.Atoi(string(fr.Payload)); err == nil {
+				r.panicLines = append(r.panicLines, line)
 			}
 		}
-		buf = append(buf[:0], rest...)
-		if err != nil {
-			break
-		}
 	}
-	if len(report) > 0 {
-		var rep harness.Report
-		if err := json.Unmarshal(report, &rep); err != nil {
-			rep = harness.Report{Outcome: harness.OutcomeHarness, Message: fmt.Sprintf("unreadable report: %v", err)}
-		}
-		r.report = &rep
+}
+
+// decodeReport decodes the report frames once every frame is read.
+func (r *raw) decodeReport() {
+	if len(r.reportJSON) == 0 {
+		return
 	}
+	var rep harness.Report
+	if err := json.Unmarshal(r.reportJSON, &rep); err != nil {
+		rep = harness.Report{Outcome: harness.OutcomeHarness, Message: fmt.Sprintf("unreadable report: %v", err)}
+	}
+	r.report = &rep
 }
 
 type part struct {

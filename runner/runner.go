@@ -99,10 +99,11 @@
 //
 // # Output
 //
-// The child writes stdout and stderr as frames on one descriptor, so their
-// order is kept. (The compiled engine frames writes to os.Stdout and
-// os.Stderr through a go build -overlay of package os; the interpreter's
-// streams are framed directly.) What the runtime writes itself, such as
+// The child's stdout and stderr reach the runner in one queue, so their
+// order is kept. (The compiled program's os.Stdout and os.Stderr are
+// datagram sockets of their own, connected to one socket of the runner,
+// which tells them apart by sender: see harness.OutputEnv; the
+// interpreter's streams are frames on the frames descriptor.) What the runtime writes itself, such as
 // println or a crash, comes last. Output written after main returned is
 // dropped: the program is over, as it would be without the runner.
 //
@@ -129,8 +130,10 @@
 // A program that calls os.Exit (or log.Fatal) ends with that status, as in
 // Go: deferred calls do not run and other goroutines are not leaks. Its
 // virtual time and trace are kept, under both engines: the compiled
-// program's os.Exit, through the overlay of package os, and the
-// interpreter's, by the function it is given, report to the harness first.
+// program's calls of os.Exit and log.Fatal, rewritten to call a wrapper,
+// and the interpreter's, by the function it is given, report to the harness
+// first. (An os.Exit inside a package the example imports, such as flag's,
+// still ends the program with its status, without the time and trace.)
 // Only the runtime's own crash, which exits with status 2, is a panic or a
 // fatal error: text such as "panic: ..." printed by a program that then
 // exits normally is output.
@@ -360,7 +363,7 @@ func (r *Runner) runBoth(ctx context.Context, file string, src []byte, o Options
 	return res, nil
 }
 
-//go:embed *.go harness/*.go harness/swcontext/*.go harness/swsignal/*.go overlay/*
+//go:embed *.go harness/*.go harness/swcontext/*.go harness/swsignal/*.go
 var embedded embed.FS
 
 var (
@@ -369,7 +372,7 @@ var (
 )
 
 // Version identifies the runner's code: a hash of what decides a result,
-// its sources, the harness and the overlay, tests excluded. Cached binaries
+// its sources and the harness, tests excluded. Cached binaries
 // and results are keyed by it, so a change to the runner never serves a
 // stale result, and editing a test throws nothing away.
 func Version() string {

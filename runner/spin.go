@@ -11,8 +11,9 @@ import (
 // the error, at the endless loop they spin in when the runtime cannot say
 // where. A compiled loop with an empty body ("for { n++ }" once n is
 // unused) is a jump to itself with no line of its own, which the runtime
-// reports as line 1 of the file; the interpreter's stacks have no example
-// lines at all. The loop is found in the source: a for statement with no
+// reports as line 1 of the file (line 0 after the line directive the
+// compiled engine puts at the top of its copy); the interpreter's stacks
+// have no example lines at all. The loop is found in the source: a for statement with no
 // condition that nothing in its body leaves (break, return, goto, panic,
 // os.Exit), in the function the stack names, or for the interpreter, in
 // main, else the only one in the file.

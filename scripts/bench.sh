@@ -17,6 +17,7 @@ step "runner ($count runs)" go test -run '^$' -bench . -benchtime 10x -count "$c
 step "diff ($count runs)" go test -run '^$' -bench . -benchtime 5x -count "$count" ./internal/diff/
 step "site and diagram ($count runs)" go test -run '^$' -bench . -count "$count" ./site/ ./diagram/
 step "the book, warm ($count runs)" go test -run '^$' -bench 'BookRender|BookWarmBuild|CheckWarm' -benchtime 10x -count "$count" .
+step "the command line ($count runs)" go test -run '^$' -bench '^BenchmarkCLI' -benchtime 20x -count "$count" .
 step "the book, cold cache ($cold runs)" go test -run '^$' -bench 'BookColdBuild|CheckCold' -benchtime 1x -count "$cold" .
 # The live preview: ten edits a run, each timed from the save to Chromium
 # showing it; ns/op is their median.
@@ -60,7 +61,8 @@ END {
   print "targets (milliseconds unless said):"
   target("runner: yaegi run, child included", median("BenchmarkRunYaegi", "ns/op") / 1e6, 20)
   if (median("BenchmarkGoRunAfterEdit", "ns/op") > 0)
-    target("runner: compiled after an edit / go run after it (ratio)", median("BenchmarkRunGoAfterEdit", "ns/op") / median("BenchmarkGoRunAfterEdit", "ns/op"), 1.3)
+    target("runner: compiled after a behaviour edit / go run of it (ratio)", median("BenchmarkRunGoAfterEdit", "ns/op") / median("BenchmarkGoRunAfterEdit", "ns/op"), 1.0)
+  target("cli: run -engine yaegi -nocache timeout, end to end", median("BenchmarkCLIYaegiTimeout", "ns/op") / 1e6, 40)
   target("runner: cached repeat run", median("BenchmarkRunCached", "ns/op") / 1e6, 5)
   target("runner: 2 s of virtual time under yaegi, wall", median("BenchmarkVirtualTwoSecondsYaegi", "ns/op") / 1e6, 50)
   target("site: rendering, per page (100 generated chapters)", median("BenchmarkRender", "ns/page") / 1e6, 2)
@@ -72,13 +74,18 @@ END {
   target("diff: 20,000-line output / 2,000-line one (10 = linear; ratio)", median("BenchmarkUnified", "x-2k"), 20)
   print ""
   print "ratios, measured in the same run:"
+  ratio("runner: compiled after a comment edit / go run of it", median("BenchmarkRunGoAfterCommentEdit", "ns/op"), median("BenchmarkGoRunAfterCommentEdit", "ns/op"))
+  ratio("cli: yaegi run of timeout / hello-world process", median("BenchmarkCLIYaegiTimeout", "ns/op"), median("BenchmarkCLIFloor", "ns/op"))
+  ratio("cli: start-up of the tool (help) / hello-world process", median("BenchmarkCLIHelp", "ns/op"), median("BenchmarkCLIFloor", "ns/op"))
   ratio("runner: compiled (binary cached) / yaegi", median("BenchmarkRunGo", "ns/op"), median("BenchmarkRunYaegi", "ns/op"))
   ratio("runner: traced / untraced run (cost of the trace)", median("BenchmarkRunGoTraced", "ns/op"), median("BenchmarkRunGoUntraced", "ns/op"))
   ratio("book: warm rebuild / rendering alone", median("BenchmarkBookWarmBuild", "ns/op"), median("BenchmarkBookRender", "ns/op"))
   ratio("book: cold build / rendering alone", median("BenchmarkBookColdBuild", "ns/op"), median("BenchmarkBookRender", "ns/op"))
   s10 = median("BenchmarkLoadRenderScaling/chapters=10", "ns/page")
+  s100 = median("BenchmarkLoadRenderScaling/chapters=100", "ns/page")
   s400 = median("BenchmarkLoadRenderScaling/chapters=400", "ns/page")
-  if (s10 > 0 && s400 > 0) printf "  %-58s %10.2f\n", "site: cost per page, 400 chapters / 10 chapters (1 = linear)", s400 / s10
+  if (s10 > 0 && s100 > 0) target("site: cost per page, 100 chapters / 10 chapters (ratio)", s100 / s10, 1.2)
+  if (s10 > 0 && s400 > 0) target("site: cost per page, 400 chapters / 10 chapters (ratio)", s400 / s10, 1.2)
   c = median("BenchmarkBookColdBuild", "ns/example")
   if (c > 0) printf "  %-58s %10.1f ms\n", "book: cold build, per example (compile + run, 2 engines)", c / 1e6
   c = median("BenchmarkCheckCold", "ns/example")

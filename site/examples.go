@@ -18,7 +18,8 @@ import (
 
 // Results are what the examples of a book did, one result per run.
 type Results struct {
-	runs map[runKey]*runner.Result
+	runs   map[runKey]*runner.Result
+	engine map[string][]byte // the browser engine's assets (engine.go)
 }
 
 // runKey names a run: an example is run once per distinct set of runner
@@ -85,6 +86,11 @@ func (s *Site) RunWith(ctx context.Context, book *Book, limits runner.Options) (
 	g.SetLimit(workers)
 	var mu sync.Mutex
 	results := &Results{runs: map[runKey]*runner.Result{}}
+	// wasm: the browser engine builds beside the examples (engine.go).
+	g.Go(func() (err error) {
+		results.engine, err = s.buildEngine(gctx)
+		return err
+	})
 	for _, u := range todo {
 		if gctx.Err() != nil {
 			break

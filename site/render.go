@@ -117,6 +117,9 @@ type exampleView struct {
 	Partial        bool   // not every line of the program is shown
 	Source         string // the program, for the copy button, when Partial
 	Run            *runView
+	// wasm: how the reader may run it in the browser (run.js): "virtual",
+	// "realtime" (explained, not run); Divergence is the directive's.
+	Play, Divergence string
 }
 
 type codeLine struct {
@@ -155,6 +158,9 @@ func (s *Site) Render(book *Book, results *Results) (map[string][]byte, error) {
 	assets, err := s.assets(book)
 	if err != nil {
 		return nil, err
+	}
+	for name, b := range s.engineAssets(results) { // wasm: engine.go
+		assets[name] = b
 	}
 	for name, b := range assets {
 		files["assets/"+name] = b
@@ -423,6 +429,10 @@ func (s *Site) exampleView(u *Use, results *Results, highlighted map[*Example][]
 	}
 	if v.Partial {
 		v.Source = string(e.Source)
+	}
+	v.Play, v.Divergence = "virtual", u.Directive.Divergence // wasm
+	if u.Directive.Realtime {
+		v.Play = "realtime"
 	}
 	if res := results.Result(u); res != nil && !u.Directive.HideOutput {
 		v.Run = newRunView(u.Directive, res)

@@ -127,6 +127,11 @@ type Site struct {
 	// ones built into the program when nil. The live preview reads them
 	// from disk, so that editing them shows at once.
 	Theme fs.FS
+	// Engine builds the browser's interpreter engine, which the pages
+	// load when a reader runs an example (see engine.go); without it the
+	// pages offer no Run button.
+	Engine EngineBuilder
+	engineState
 
 	mdOnce  sync.Once
 	hl      Highlighter
@@ -156,10 +161,12 @@ func (s *Site) theme() fs.FS {
 // withTheme returns a Site like s, made anew so that it reads its theme
 // again.
 func (s *Site) withTheme() *Site {
-	return &Site{
+	ns := &Site{
 		Title: s.Title, Runner: s.Runner, Highlighter: s.Highlighter, Progress: s.Progress,
-		Workers: s.Workers, Limits: s.Limits, Theme: s.Theme,
+		Workers: s.Workers, Limits: s.Limits, Theme: s.Theme, Engine: s.Engine,
 	}
+	ns.engineFiles = s.engineAssets(nil) // wasm: the engine built stays (engine.go)
+	return ns
 }
 
 // markdown returns the goldmark Markdown of the site, made once. Loading a

@@ -121,9 +121,9 @@ var running atomic.Pointer[harness]
 // virtual time under the virtual clock, and its trace; then it ends the
 // process with that status. It returns at once, to let the caller exit
 // itself, when the harness is not running the program or is already
-// ending the run. The compiled engine's os.Exit calls it first (see the
-// runner's overlay of package os); the interpreter is given a function that
-// calls it for os.Exit and log.Fatal.
+// ending the run. The compiled engine rewrites the example's calls of
+// os.Exit and log.Fatal to wrappers that call it first; the interpreter is
+// given a function that calls it for os.Exit and log.Fatal.
 func Exit(code int) {
 	h := running.Load()
 	if h == nil || h.exiting.Swap(true) {

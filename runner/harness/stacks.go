@@ -126,11 +126,14 @@ func (g *Goroutine) example(file string) bool {
 // leak describes g in terms of the example's lines.
 func (g *Goroutine) leak(file string) Leak {
 	l := Leak{State: g.State, ID: g.ID}
+	found := false
 	for _, f := range g.Frames {
 		switch {
 		case !matchFile(f.File, file):
-		case l.Line == 0:
-			l.Line, l.Func = f.Line, f.Func
+		case !found:
+			// Line 0 is an instruction of no line of its own, such as the
+			// jump of an empty endless loop (see the runner's locateSpin).
+			l.Line, l.Func, found = f.Line, f.Func, true
 		default:
 			l.Callers = append(l.Callers, f.Line)
 		}
