@@ -6,17 +6,22 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 
 	"signalwire/check"
 	"signalwire/internal/browser"
@@ -189,12 +194,14 @@ func (b *lockedBuffer) String() string {
 
 // TestPages opens every page of the committed book in headless Chromium at
 // desktop and phone widths, light and dark, and checks what a reader sees:
-// nothing scrolls sideways and the theme follows the system; with
-// -screenshots it also saves each view.
+// nothing scrolls sideways, the theme follows the system, axe-core finds
+// no serious or critical accessibility problem, every chapter has the
+// chapter list with itself marked and its number, and no request fails
+// (no missing favicon); with -screenshots it also saves each view. The
+// problems of lesser impact are logged.
 func TestPages(t *testing.T) {
 	ctx := browser.New(t)
-	srv := httptest.NewServer(http.FileServer(http.Dir("public")))
-	defer srv.Close()
+	srv, missing := serveSite(t, "public")
 	views := []struct {
 		name          string
 		width, height int64
@@ -207,6 +214,8 @@ func TestPages(t *testing.T) {
 	if err != nil || len(pages) < 3 {
 		t.Fatalf("pages %v, %v", pages, err)
 	}
+	chapters := chapterPages(t)
+	minor := map[string]int{}
 	for _, page := range pages {
 		page = filepath.Base(page)
 		for _, v := range views {
@@ -219,24 +228,35 @@ func TestPages(t *testing.T) {
 				if err != nil {
 					t.Fatalf("%s: %v", name, err)
 				}
-				overflow, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > window.innerWidth`))
-				if err != nil {
-					t.Fatal(err)
-				}
-				if overflow {
+				if evalT[bool](t, ctx, `document.documentElement.scrollWidth > window.innerWidth`) {
 					t.Errorf("%s: the page scrolls sideways", name)
 				}
-				bg, err := chromedp.Run(ctx, chromedp.Evaluate[string](`getComputedStyle(document.body).backgroundColor`))
-				if err != nil {
-					t.Fatal(err)
-				}
+				bg := evalT[string](t, ctx, `getComputedStyle(document.body).backgroundColor`)
 				if dark := isDark(bg); dark != (scheme == "dark") {
 					t.Errorf("%s: background %s", name, bg)
+				}
+				if n := slices.Index(chapters, page); n >= 0 {
+					checkChapterNav(t, ctx, name, page, n+1, v.mobile)
+				}
+				violations, err := browser.Axe(ctx)
+				if err != nil {
+					t.Fatalf("%s: %v", name, err)
+				}
+				for _, vi := range violations {
+					if vi.Impact == "serious" || vi.Impact == "critical" {
+						t.Errorf("%s: axe: %s", name, vi)
+					} else {
+						minor[vi.ID+" ("+vi.Impact+")"] += len(vi.Targets)
+					}
 				}
 				if *screenshots == "" {
 					continue
 				}
-				png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+				shot := chromedp.FullScreenshot(100)
+				if page == "print.html" {
+					shot = chromedp.CaptureScreenshot() // the whole book is too tall for one picture
+				}
+				png, err := chromedp.Run(ctx, shot)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -249,6 +269,107 @@ func TestPages(t *testing.T) {
 			}
 		}
 	}
+	for _, id := range slices.Sorted(maps.Keys(minor)) {
+		t.Logf("axe, of lesser impact: %s: %d nodes over all pages and views", id, minor[id])
+	}
+	if m := missing(); len(m) > 0 {
+		t.Errorf("requests for files the site does not have: %v", m)
+	}
+}
+
+// serveSite serves the directory dir over HTTP, as a static host does: a
+// missing file gets 404.html, whatever its path. The function returned
+// lists the paths asked for that the site does not have.
+func serveSite(t *testing.T, dir string) (*httptest.Server, func() []string) {
+	t.Helper()
+	var mu sync.Mutex
+	var missing []string
+	files := http.FileServer(http.Dir(dir))
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p := filepath.Join(dir, filepath.FromSlash(strings.TrimPrefix(r.URL.Path, "/")))
+		if _, err := os.Stat(p); err != nil {
+			mu.Lock()
+			missing = append(missing, r.URL.Path)
+			mu.Unlock()
+			b, err := os.ReadFile(filepath.Join(dir, "404.html"))
+			if err != nil {
+				http.Error(w, err.Error(), http.StatusInternalServerError)
+				return
+			}
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			w.WriteHeader(http.StatusNotFound)
+			w.Write(b)
+			return
+		}
+		files.ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	return srv, func() []string {
+		mu.Lock()
+		defer mu.Unlock()
+		return slices.Clone(missing)
+	}
+}
+
+// chapterPages returns the pages of the book's chapters, in order.
+func chapterPages(t *testing.T) []string {
+	t.Helper()
+	book, err := (&site.Site{}).Load(os.DirFS("."))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pages []string
+	for _, c := range book.Chapters {
+		pages = append(pages, c.Page())
+	}
+	return pages
+}
+
+// checkChapterNav checks that the chapter page shows the list of chapters,
+// as a sidebar on a desktop and a menu on a phone, with itself marked, and
+// its number.
+func checkChapterNav(t *testing.T, ctx context.Context, name, page string, n int, phone bool) {
+	t.Helper()
+	if got := evalT[string](t, ctx, `(e => e ? e.textContent.trim() : "none")(document.querySelector(".chapter-number"))`); got != fmt.Sprintf("Chapter %d", n) {
+		t.Errorf("%s: chapter number %q, want Chapter %d", name, got, n)
+	}
+	current := evalT[string](t, ctx, `Array.from(document.querySelectorAll("#chapters a[aria-current=page]")).map(a => a.getAttribute("href")).join(" ")`)
+	if current != page {
+		t.Errorf("%s: the chapter list marks %q as the current chapter", name, current)
+	}
+	const visible = `(a => !!a && a.checkVisibility() && a.getBoundingClientRect().width > 0)(document.querySelector("#chapters a[aria-current=page]"))`
+	if !phone {
+		if !evalT[bool](t, ctx, visible) {
+			t.Errorf("%s: the chapter list is not shown on a desktop", name)
+		}
+		return
+	}
+	// On a phone it is a menu, closed until the reader opens it.
+	if evalT[bool](t, ctx, visible) {
+		t.Errorf("%s: the chapter menu is open on a phone before it is opened", name)
+	}
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS("#chapters > summary"))); err != nil {
+		t.Fatalf("%s: opening the chapter menu: %v", name, err)
+	}
+	if !evalT[bool](t, ctx, visible) {
+		t.Errorf("%s: the chapter menu shows no chapters once opened", name)
+	}
+	if evalT[bool](t, ctx, `document.documentElement.scrollWidth > window.innerWidth`) {
+		t.Errorf("%s: the open chapter menu makes the page scroll sideways", name)
+	}
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS("#chapters > summary"))); err != nil {
+		t.Fatalf("%s: closing the chapter menu: %v", name, err)
+	}
+}
+
+// evalT evaluates expr in the page of ctx.
+func evalT[T any](t *testing.T, ctx context.Context, expr string) T {
+	t.Helper()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](expr))
+	if err != nil {
+		t.Fatalf("%s: %v", expr, err)
+	}
+	return v
 }
 
 // isDark reports whether a CSS rgb() colour is dark.
@@ -256,4 +377,262 @@ func isDark(rgb string) bool {
 	var r, g, b int
 	fmt.Sscanf(strings.TrimPrefix(rgb, "rgb("), "%d, %d, %d", &r, &g, &b)
 	return r+g+b < 3*128
+}
+
+// TestReading reads the committed book in headless Chromium the way a
+// reader moves through it: searching with a misspelled word and the
+// keyboard, the keyboard help, the outline following the section being
+// read, long code lines wrapping on a phone and on request, the 404 page
+// served for a nested path, the decision table's links, and printing.
+func TestReading(t *testing.T) {
+	ctx := browser.New(t)
+	srv, missing := serveSite(t, "public")
+	do := func(t *testing.T, steps ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		if err := chromedp.Do(ctx, steps...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	poll := func(t *testing.T, expr string) {
+		t.Helper()
+		if _, err := chromedp.Run(ctx, chromedp.Poll[bool](expr, chromedp.WithPollingTimeout(10*time.Second))); err != nil {
+			t.Fatalf("waiting for %s: %v", expr, err)
+		}
+	}
+	desktop := browser.Viewport(1280, 900, "light", false)
+	phone := browser.Viewport(390, 844, "light", true)
+	// shot saves what the window shows, with -screenshots.
+	shot := func(t *testing.T, name string) {
+		t.Helper()
+		if *screenshots == "" {
+			return
+		}
+		png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.MkdirAll(*screenshots, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(*screenshots, "reading-"+name+".png"), png, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	t.Run("search", func(t *testing.T) {
+		do(t, desktop, chromedp.Navigate(srv.URL+"/why.html"))
+		// "/" focuses the box; the words are typed misspelled.
+		do(t, chromedp.KeyEvent("/"))
+		if got := evalT[string](t, ctx, `document.activeElement.id`); got != "search" {
+			t.Fatalf("after /, the focus is on %q, not the search box", got)
+		}
+		for _, tt := range []struct{ query, want string }{
+			{"deadlnie", "deadline"},        // a transposition
+			{"cancelation", "cancellation"}, // a letter missing
+			{"WithTimeoutCause", "withtimeoutcause"},
+			{"retry-budget", "retry-budget"}, // an example's name
+			{"AfterFnuc", "afterfunc"},       // code, misspelled
+		} {
+			evalT[bool](t, ctx, `(i => (i.value = "", i.dispatchEvent(new Event("input")), true))(document.getElementById("search"))`)
+			do(t, chromedp.SendKeys(chromedp.ID("search"), tt.query))
+			poll(t, `document.querySelectorAll("#search-results [role=option]").length > 0`)
+			marks := evalT[string](t, ctx, `Array.from(document.querySelectorAll("#search-results mark")).map(m => m.textContent.toLowerCase()).join(" ")`)
+			if !strings.Contains(marks, tt.want) {
+				t.Errorf("search %q: results mark %q, not %q", tt.query, marks, tt.want)
+			}
+			if got := evalT[string](t, ctx, `document.getElementById("search").getAttribute("aria-expanded")`); got != "true" {
+				t.Errorf("search %q: aria-expanded %s with results shown", tt.query, got)
+			}
+			ms := evalT[float64](t, ctx, `(i => { const t0 = performance.now(); i.dispatchEvent(new Event("input")); return performance.now() - t0; })(document.getElementById("search"))`)
+			t.Logf("search %q: %d results, %.1f ms", tt.query, evalT[int](t, ctx, `document.querySelectorAll("#search-results [role=option]").length`), ms)
+		}
+		shot(t, "search-desktop")
+		// Each result has its title, its chapter and a snippet.
+		if got := evalT[string](t, ctx, `(li => [".r-title", ".r-where", ".r-snippet"].map(s => li.querySelector(s) && li.querySelector(s).textContent.trim() !== "").join())(document.querySelector("#search-results [role=option]"))`); got != "true,true,true" {
+			t.Errorf("a result lacks its title, chapter or snippet: %s", got)
+		}
+		// Arrows choose a result; Enter opens it.
+		do(t, chromedp.KeyEvent(kb.ArrowDown), chromedp.KeyEvent(kb.ArrowDown))
+		if got := evalT[string](t, ctx, `(i => i.getAttribute("aria-activedescendant") + " " + document.getElementById(i.getAttribute("aria-activedescendant")).getAttribute("aria-selected"))(document.getElementById("search"))`); got != "search-option-1 true" {
+			t.Errorf("after two arrows down, the active result is %q", got)
+		}
+		do(t, chromedp.KeyEvent(kb.ArrowUp))
+		want := evalT[string](t, ctx, `document.querySelector("#search-results [aria-selected=true]").dataset.href`)
+		do(t, chromedp.KeyEvent(kb.Enter))
+		// A poll inside the page would die with the page it polls.
+		for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+			at, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.readyState === "complete" ? location.pathname.slice(1) + location.hash : ""`))
+			if err == nil && at == want {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("Enter did not open the chosen result %s: at %q (%v)", want, at, err)
+			}
+		}
+		if got := evalT[bool](t, ctx, `!!document.getElementById(decodeURIComponent(location.hash.slice(1)))`); !got {
+			t.Errorf("the result %s has no such id on its page", want)
+		}
+	})
+
+	t.Run("keys help", func(t *testing.T) {
+		do(t, desktop, chromedp.Navigate(srv.URL+"/values.html"))
+		do(t, chromedp.KeyEvent("?"))
+		poll(t, `document.getElementById("keys").open`)
+		shot(t, "keys-desktop")
+		text := evalT[string](t, ctx, `document.getElementById("keys").innerText`)
+		for _, want := range []string{"Previous and next chapter", "Search the book", "/"} {
+			if !strings.Contains(text, want) {
+				t.Errorf("the keyboard help lacks %q: %s", want, text)
+			}
+		}
+		do(t, chromedp.KeyEvent(kb.Escape))
+		poll(t, `!document.getElementById("keys").open`)
+	})
+
+	t.Run("outline marks the section read", func(t *testing.T) {
+		do(t, desktop, chromedp.Navigate(srv.URL+"/deadlines.html"))
+		ids := evalT[[]string](t, ctx, `Array.from(document.querySelectorAll("#outline a")).map(a => a.getAttribute("href").slice(1))`)
+		if len(ids) < 3 {
+			t.Fatalf("deadlines.html's outline has %d entries", len(ids))
+		}
+		for _, id := range []string{ids[2], ids[len(ids)-1], ids[0]} {
+			evalT[bool](t, ctx, fmt.Sprintf(`(document.getElementById(%q).scrollIntoView(), true)`, id))
+			poll(t, fmt.Sprintf(`(a => a && a.getAttribute("href") === "#%s")(document.querySelector("#outline a[aria-current]"))`, id))
+		}
+	})
+
+	t.Run("long lines", func(t *testing.T) {
+		const scrolling = `Array.from(document.querySelectorAll("pre.code, pre.out")).filter(p => p.scrollWidth > p.clientWidth + 1).length`
+		// numbersAligned: each line number is on the first row of its line.
+		const numbersAligned = `Array.from(document.querySelectorAll(".code .line")).every(l => Math.abs(l.querySelector(".ln").getBoundingClientRect().top - l.querySelector(".cl").getBoundingClientRect().top) < 1)`
+		do(t, phone, chromedp.Navigate(srv.URL+"/servers.html"))
+		evalT[bool](t, ctx, `(localStorage.clear(), true)`)
+		do(t, chromedp.Reload())
+		if n := evalT[int](t, ctx, scrolling); n > 0 {
+			t.Errorf("on a phone, %d code blocks and outputs scroll sideways; they should wrap", n)
+		}
+		if !evalT[bool](t, ctx, numbersAligned) {
+			t.Error("on a phone, wrapped lines put their numbers out of line")
+		}
+		evalT[bool](t, ctx, `(document.querySelector(".example").scrollIntoView(), true)`)
+		shot(t, "wrapped-phone")
+		wrapped := evalT[int](t, ctx, `Array.from(document.querySelectorAll(".code .cl")).filter(c => c.getClientRects().length && c.getBoundingClientRect().height > 1.5 * parseFloat(getComputedStyle(c).lineHeight)).length`)
+		if wrapped == 0 {
+			t.Fatal("no line of servers.html wraps on a phone: the test needs one that does")
+		}
+		do(t, desktop, chromedp.Navigate(srv.URL+"/testing.html"))
+		if n := evalT[int](t, ctx, scrolling); n == 0 {
+			t.Fatal("no code block of testing.html scrolls on a desktop: the test needs one that does")
+		}
+		if got := evalT[string](t, ctx, `document.querySelector("button.wrap").getAttribute("aria-pressed")`); got != "false" {
+			t.Errorf("the wrap button is pressed (%s) on a desktop by default", got)
+		}
+		do(t, chromedp.Click(chromedp.CSS("button.wrap")))
+		if n := evalT[int](t, ctx, scrolling); n > 0 {
+			t.Errorf("after the wrap button, %d code blocks still scroll", n)
+		}
+		do(t, chromedp.Navigate(srv.URL+"/servers.html"))
+		if n := evalT[int](t, ctx, scrolling); n > 0 {
+			t.Errorf("on the next page, %d code blocks scroll: the choice to wrap is not remembered", n)
+		}
+		if !evalT[bool](t, ctx, numbersAligned) {
+			t.Error("wrapped lines put their numbers out of line on a desktop")
+		}
+		do(t, chromedp.Click(chromedp.CSS("button.wrap")))
+		if got := evalT[string](t, ctx, `localStorage.getItem("signalwire-wrap")`); got != "scroll" {
+			t.Errorf("after unwrapping, the stored choice is %q", got)
+		}
+	})
+
+	t.Run("404 for a nested path", func(t *testing.T) {
+		do(t, desktop, chromedp.Navigate(srv.URL+"/no/such/page.html"))
+		if got := evalT[string](t, ctx, `document.querySelector("h1").textContent`); got != "Page not found" {
+			t.Fatalf("h1 %q", got)
+		}
+		// Styled (its style is its own), and its links lead into the site.
+		if got := evalT[string](t, ctx, `getComputedStyle(document.querySelector("main")).maxWidth`); got == "none" {
+			t.Error("the 404 page served for a nested path is not styled")
+		}
+		links := evalT[[]string](t, ctx, `Array.from(document.querySelectorAll("a")).map(a => a.href)`)
+		for _, l := range links {
+			if strings.Contains(l, "/no/such/") {
+				t.Errorf("the 404 page links to %s", l)
+			}
+		}
+		if !slices.Contains(links, srv.URL+"/why.html") {
+			t.Errorf("the 404 page does not link to %s/why.html: %v", srv.URL, links)
+		}
+		if m := missing(); !slices.Equal(m, []string{"/no/such/page.html"}) {
+			t.Errorf("requests that failed: %v; want only the page itself", m)
+		}
+	})
+
+	t.Run("decision table", func(t *testing.T) {
+		// The names in the column "See" of the table of tools.
+		const seeColumn = `Array.from(document.querySelectorAll("table")).filter(t => (t.querySelector("th:last-child") || {}).textContent === "See").flatMap(t => Array.from(t.querySelectorAll("td:last-child code")))`
+		do(t, phone, chromedp.Navigate(srv.URL+"/choosing.html"))
+		if n := evalT[int](t, ctx, seeColumn+`.length`); n < 13 {
+			t.Fatalf("choosing.html's table names %d examples, want at least 13", n)
+		}
+		evalT[bool](t, ctx, `(document.getElementById("what-do-i-derive-from-it").scrollIntoView(), true)`)
+		shot(t, "choosing-phone")
+		unlinked := evalT[[]string](t, ctx, seeColumn+`.filter(c => !c.closest("a")).map(c => c.textContent)`)
+		if len(unlinked) > 0 {
+			t.Errorf("examples named in choosing.html without a link: %v", unlinked)
+		}
+		broken := evalT[[]string](t, ctx, seeColumn+`.filter(c => {
+			const r = document.createRange(); r.selectNodeContents(c);
+			const rows = new Set(Array.from(r.getClientRects()).filter(x => x.width > 0).map(x => Math.round(x.top)));
+			// more rows than the name has hyphen-separated parts: broken mid-word
+			return rows.size > c.textContent.split("-").length;
+		}).map(c => c.textContent)`)
+		if len(broken) > 0 {
+			t.Errorf("names broken mid-word on a phone: %v", broken)
+		}
+		targets := evalT[[]string](t, ctx, seeColumn+`.map(c => c.closest("a").getAttribute("href"))`)
+		for _, href := range targets {
+			page, id, _ := strings.Cut(href, "#")
+			do(t, chromedp.Navigate(srv.URL+"/"+page))
+			if !evalT[bool](t, ctx, fmt.Sprintf(`(e => !!e && e.classList.contains("example"))(document.getElementById(%q))`, id)) {
+				t.Errorf("choosing.html links to %s, which is not an example", href)
+			}
+		}
+	})
+
+	t.Run("print", func(t *testing.T) {
+		// A4 less Chromium's default margins is about 718 CSS pixels wide.
+		chapters := chapterPages(t)
+		clipped := `Array.from(document.querySelectorAll(".code .line, pre")).filter(e => {
+			const box = (e.closest(".example") || e.parentElement).getBoundingClientRect();
+			return e.scrollWidth > e.clientWidth + 1 || e.getBoundingClientRect().right > box.right + 1;
+		}).length`
+		for _, page := range append(chapters, "print.html") {
+			do(t, browser.Viewport(718, 1000, "light", false), chromedp.Navigate(srv.URL+"/"+page), printMedia())
+			if n := evalT[int](t, ctx, clipped); n > 0 {
+				t.Errorf("%s: %d lines of code are cut off in print", page, n)
+			}
+			if got := evalT[string](t, ctx, `Array.from(document.querySelectorAll(".example")).map(e => getComputedStyle(e).breakInside).filter(b => b === "avoid").length + ""`); got != "0" {
+				t.Errorf("%s: %s examples may not break across pages", page, got)
+			}
+		}
+		do(t, desktop, chromedp.Navigate(srv.URL+"/print.html"))
+		ids := evalT[[]string](t, ctx, `Array.from(document.querySelectorAll("section.book-chapter")).map(s => s.id + ".html")`)
+		if !slices.Equal(ids, chapters) {
+			t.Errorf("print.html has the chapters %v, want %v", ids, chapters)
+		}
+		if n := evalT[int](t, ctx, `(ids => ids.length - new Set(ids).size)(Array.from(document.querySelectorAll("[id]")).map(e => e.id))`); n != 0 {
+			t.Errorf("print.html repeats %d ids", n)
+		}
+		if n := evalT[int](t, ctx, `Array.from(document.querySelectorAll("a[href^='#']")).filter(a => !document.getElementById(decodeURIComponent(a.getAttribute("href").slice(1)))).length`); n != 0 {
+			t.Errorf("print.html has %d links to ids it does not have", n)
+		}
+	})
+}
+
+// printMedia makes the page lay out as for printing.
+func printMedia() chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		_, err := cdp.Call(ctx, t, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"})
+		return err
+	})
 }

@@ -87,9 +87,15 @@ func TestBrowser(t *testing.T) {
 		if got := eval(t, theme); got != "light "+lightBG {
 			t.Errorf("after the toggle: %s", got)
 		}
-		if got := eval(t, `document.getElementById("theme").getAttribute("aria-pressed")`); got != "false" {
-			t.Errorf("aria-pressed %s after choosing light", got)
+		// The button says what it will do.
+		if got := eval(t, `document.getElementById("theme").textContent.trim()`); got != "Switch to dark theme" {
+			t.Errorf("the theme button reads %q in the light theme", got)
 		}
+		do(t, chromedp.Click(chromedp.ID("theme")))
+		if got := eval(t, `document.getElementById("theme").textContent.trim()`); got != "Switch to light theme" {
+			t.Errorf("the theme button reads %q in the dark theme", got)
+		}
+		do(t, chromedp.Click(chromedp.ID("theme")))
 		do(t, chromedp.Navigate(page("failures.html")))
 		if got := eval(t, theme); got != "light "+lightBG {
 			t.Errorf("next page: %s", got)
@@ -105,6 +111,26 @@ func TestBrowser(t *testing.T) {
 		waitForPage(t, "failures.html")
 		do(t, chromedp.KeyEvent(kb.ArrowLeft))
 		waitForPage(t, "basics.html")
+	})
+
+	// Search works from file://: the index is a script, loaded when the
+	// reader first types, and a misspelled word finds the section.
+	t.Run("search from file", func(t *testing.T) {
+		do(t, browser.Viewport(1200, 800, "light", false), chromedp.Navigate(page("failures.html")))
+		if got := eval(t, `String(typeof window.SignalWireSearch)`); got != "undefined" {
+			t.Errorf("the search index is loaded (%s) before the reader searches", got)
+		}
+		if got := eval(t, `String(!!document.getElementById("search") && !document.querySelector(".search").hidden)`); got != "true" {
+			t.Fatal("no search box on the page")
+		}
+		do(t, chromedp.Click(chromedp.ID("search")), chromedp.SendKeys(chromedp.ID("search"), "dedline"))
+		waitFor(t, `document.querySelectorAll("#search-results [role=option]").length > 0`)
+		if got := eval(t, `document.querySelector("#search-results [role=option]").dataset.href`); !strings.HasPrefix(got, "basics.html") {
+			t.Errorf("the first result for dedline is %q, not in basics.html", got)
+		}
+		if got := eval(t, `document.querySelector("#search-results mark").textContent.toLowerCase()`); got != "deadline" {
+			t.Errorf("the result marks %q", got)
+		}
 	})
 
 	t.Run("copy", func(t *testing.T) {

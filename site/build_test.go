@@ -80,7 +80,7 @@ func TestBuild(t *testing.T) {
 		`<a class="file" href="examples/hello/main.go">examples/hello/main.go</a>`,
 		`<button type="button" class="copy" data-copy="example-hello-src" aria-label="Copy program hello" hidden>`,
 		`<span class="ln">10</span>`, // the excerpt keeps the program's line numbers
-		"<pre class=\"out\">waiting\n<span class=\"stderr\" title=\"stderr\">stopped: context deadline exceeded\n</span></pre>",
+		"<pre class=\"out\" tabindex=\"0\" aria-label=\"Output of hello\">waiting\n<span class=\"stderr\" title=\"stderr\">stopped: context deadline exceeded\n</span></pre>",
 		`Ran in 500ms of virtual time.`,
 		`<li><a href="#waiting-for-the-deadline">Waiting for the deadline</a></li>`,
 	} {

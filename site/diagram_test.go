@@ -52,7 +52,7 @@ func TestChapterDiagram(t *testing.T) {
 	if strings.Contains(page, `id="example-a-1-diagram-title"`) {
 		t.Error("a diagram under the example with diagram=hide")
 	}
-	if !strings.Contains(page, `<div class="diagram">`) || !strings.Contains(page, "Contexts and goroutines of a</title>") {
+	if !strings.Contains(page, `<div class="diagram" `) || !strings.Contains(page, "Contexts and goroutines of a</title>") {
 		t.Errorf("the diagram is not in its wrapper or has no title:\n%s", page)
 	}
 }

@@ -113,7 +113,7 @@ func (s *Site) Rerender(book *Book, results *Results, prev *Rendering) (*Renderi
 			return nil, nil, err
 		}
 		next.files = files
-		assets, err := s.assets()
+		assets, err := s.assets(book)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -121,7 +121,7 @@ func (s *Site) Rerender(book *Book, results *Results, prev *Rendering) (*Renderi
 		for _, c := range book.Chapters {
 			changed = append(changed, c.Page())
 		}
-		return next, append(changed, "index.html", "404.html"), nil
+		return next, append(changed, "index.html", "404.html", "print.html"), nil
 	}
 	next.files = maps.Clone(prev.files)
 	next.base, next.toc = prev.base, prev.toc
@@ -139,6 +139,20 @@ func (s *Site) Rerender(book *Book, results *Results, prev *Rendering) (*Renderi
 		}
 		next.files[c.Page()] = b
 		changed = append(changed, c.Page())
+	}
+	if len(changed) > 0 {
+		// The search index and the whole-book page show every chapter.
+		// The pages name the index with the hash of its first version;
+		// the preview serves the new one under that name.
+		idx, err := searchIndex(book)
+		if err != nil {
+			return nil, nil, err
+		}
+		next.files["assets/search-index.js"] = idx
+		if next.files["print.html"], err = s.renderPrint(next.base, book, next.files); err != nil {
+			return nil, nil, err
+		}
+		changed = append(changed, "print.html")
 	}
 	return next, changed, nil
 }

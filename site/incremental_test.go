@@ -25,7 +25,7 @@ func TestRenderChapterParity(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	assets, err := s.assets()
+	assets, err := s.assets(book)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,7 +63,7 @@ func TestRerender(t *testing.T) {
 		for _, c := range b.Chapters {
 			pages = append(pages, c.Page())
 		}
-		return append(pages, "index.html", "404.html")
+		return append(pages, "index.html", "404.html", "print.html")
 	}
 	showing := func(name string) func(*Book) []string {
 		return func(b *Book) []string {
@@ -73,10 +73,11 @@ func TestRerender(t *testing.T) {
 					pages = append(pages, c.Page())
 				}
 			}
-			return pages
+			// The whole-book page shows every chapter.
+			return append(pages, "print.html")
 		}
 	}
-	page := func(p string) func(*Book) []string { return func(*Book) []string { return []string{p} } }
+	page := func(p string) func(*Book) []string { return func(*Book) []string { return []string{p, "print.html"} } }
 	none := func(*Book) []string { return nil }
 
 	var prev *Rendering

@@ -23,7 +23,7 @@ func newMarkdown(hl Highlighter) goldmark.Markdown {
 			extension.NewFootnote(extension.WithFootnoteBacklinkHTML("↩\ufe0e")),
 			directiveExtension{},
 		),
-		goldmark.WithParserOptions(parser.WithAutoHeadingID()),
+		goldmark.WithParserOptions(parser.WithAutoHeadingID(), focusableTablesOption),
 		goldmark.WithRendererOptions(
 			// The book is ours: its HTML is trusted.
 			html.WithUnsafe(),
@@ -57,7 +57,8 @@ func (r codeBlockRenderer) render(w util.BufWriter, src []byte, n ast.Node, ente
 		seg := lines.At(i)
 		code.Write(seg.Value(src))
 	}
-	w.WriteString(`<pre class="chroma"><code`)
+	// tabindex: a block that scrolls sideways must take the focus.
+	w.WriteString(`<pre class="chroma" tabindex="0"><code`)
 	if lang != "" {
 		w.WriteString(` class="language-`)
 		w.WriteString(template.HTMLEscapeString(lang))

@@ -9,7 +9,10 @@ import (
 	"fmt"
 	"html/template"
 	"io/fs"
+	"runtime"
 	"strings"
+
+	"golang.org/x/sync/errgroup"
 
 	"signalwire/diagram"
 	"signalwire/internal/english"
@@ -44,7 +47,7 @@ func parseTemplates(theme fs.FS) (map[string]*template.Template, error) {
 		return nil, err
 	}
 	pages := map[string]*template.Template{}
-	for _, name := range []string{"index", "chapter", "404"} {
+	for _, name := range []string{"index", "chapter", "404", "print"} {
 		t, err := base.Clone()
 		if err == nil {
 			t, err = t.ParseFS(theme, "templates/"+name+".tmpl")
@@ -66,18 +69,35 @@ type page struct {
 	Chapters    []*tocEntry
 	Chapter     *chapterView // nil on the index and 404 pages
 	Prev, Next  *tocEntry
-	Examples    int // examples run, on the index
+	Examples    int            // examples run, on the index
+	Print       []printChapter // the chapters of the whole-book page
+	ChapterList template.HTML  // the entries of the chapter list, on a chapter page
 }
 
 type tocEntry struct {
 	Page, Title, Summary string
+	Number               int // 1 for the first chapter
 	Current              bool
+
+	// The entry of the chapter list as the chapter-item template makes
+	// it, not current and current: made once, since every chapter page
+	// shows every entry.
+	item, currentItem template.HTML
 }
 
 type chapterView struct {
+	Number         int
 	Title, Summary string
 	Outline        []outlineItem
 	Blocks         []block
+	Article        template.HTML // the article template's output, made of Blocks
+}
+
+// printChapter is a chapter on the whole-book page.
+type printChapter struct {
+	ID, Title string
+	Number    int
+	Article   template.HTML // the chapter page's article, its ids and links made the book page's
 }
 
 type outlineItem struct {
@@ -135,7 +155,7 @@ func (s *Site) Render(book *Book, results *Results) (map[string][]byte, error) {
 		return nil, err
 	}
 	files := map[string][]byte{}
-	assets, err := s.assets()
+	assets, err := s.assets(book)
 	if err != nil {
 		return nil, err
 	}
@@ -152,11 +172,12 @@ func (s *Site) Render(book *Book, results *Results) (map[string][]byte, error) {
 		files[e.File] = e.Source
 	}
 	base, toc := s.basePage(book, assets)
-	highlighted := map[*Example][]template.HTML{}
+	pages, err := s.renderChapters(base, toc, book, results)
+	if err != nil {
+		return nil, err
+	}
 	for i, c := range book.Chapters {
-		if files[c.Page()], err = s.renderChapter(base, toc, book, i, results, highlighted); err != nil {
-			return nil, err
-		}
+		files[c.Page()] = pages[i]
 	}
 	index := base
 	index.Examples = len(book.Uses())
@@ -169,6 +190,9 @@ func (s *Site) Render(book *Book, results *Results) (map[string][]byte, error) {
 	notFound := base
 	notFound.Title = "Page not found"
 	if files["404.html"], err = s.execute("404", &notFound); err != nil {
+		return nil, err
+	}
+	if files["print.html"], err = s.renderPrint(base, book, files); err != nil {
 		return nil, err
 	}
 	// The site holds copies of the examples' programs. When the site is
@@ -187,11 +211,51 @@ func (s *Site) basePage(book *Book, assets map[string][]byte) (page, []*tocEntry
 		sum := sha256.Sum256(b)
 		urls[name] = "assets/" + name + "?v=" + hex.EncodeToString(sum[:4])
 	}
+	// The search index changes with every chapter's text: a version in
+	// its URL would change every page at each edit, and the live preview
+	// re-renders only the pages that changed.
+	urls["search-index.js"] = "assets/search-index.js"
 	toc := make([]*tocEntry, len(book.Chapters))
 	for i, c := range book.Chapters {
-		toc[i] = &tocEntry{Page: c.Page(), Title: c.Meta.Title, Summary: c.Meta.Summary}
+		toc[i] = &tocEntry{Page: c.Page(), Title: c.Meta.Title, Summary: c.Meta.Summary, Number: i + 1}
 	}
 	return page{Book: s.title(), Assets: urls, Chapters: toc}, toc
+}
+
+// renderChapters renders the pages of the chapters, several at a time:
+// as many as s.Workers, or as there are CPUs. What the pages share, the
+// highlighted examples and the entries of the chapter list, is made
+// first, so that the pages only read it.
+func (s *Site) renderChapters(base page, toc []*tocEntry, book *Book, results *Results) ([][]byte, error) {
+	highlighted := map[*Example][]template.HTML{}
+	for _, u := range book.Uses() {
+		if _, ok := highlighted[u.Example]; !ok {
+			highlighted[u.Example] = s.hl.Lines("go", u.Example.Source)
+		}
+	}
+	if len(toc) > 0 {
+		if _, err := s.chapterList(toc, 0); err != nil {
+			return nil, err
+		}
+	}
+	workers := s.Workers
+	if workers <= 0 {
+		workers = runtime.NumCPU()
+	}
+	pages := make([][]byte, len(book.Chapters))
+	var g errgroup.Group
+	g.SetLimit(workers)
+	for i := range book.Chapters {
+		g.Go(func() error {
+			var err error
+			pages[i], err = s.renderChapter(base, toc, book, i, results, highlighted)
+			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	return pages, nil
 }
 
 // renderChapter renders the page of the i'th chapter.
@@ -201,13 +265,16 @@ func (s *Site) renderChapter(base page, toc []*tocEntry, book *Book, i int, resu
 	if err != nil {
 		return nil, err
 	}
+	view.Number = i + 1
+	var article bytes.Buffer
+	if err := s.pages["chapter"].ExecuteTemplate(&article, "article", view); err != nil {
+		return nil, fmt.Errorf("rendering chapter page %q: %w", c.Meta.Title, err)
+	}
+	view.Article = template.HTML(article.String())
 	p := base
 	p.Title, p.Description, p.Chapter = c.Meta.Title, c.Meta.Summary, view
-	p.Chapters = make([]*tocEntry, len(toc))
-	for j, e := range toc {
-		e := *e
-		e.Current = i == j
-		p.Chapters[j] = &e
+	if p.ChapterList, err = s.chapterList(toc, i); err != nil {
+		return nil, err
 	}
 	if i > 0 {
 		p.Prev = toc[i-1]
@@ -218,17 +285,62 @@ func (s *Site) renderChapter(base page, toc []*tocEntry, book *Book, i int, resu
 	return s.execute("chapter", &p)
 }
 
+// chapterList returns the entries of the chapter list of the page of the
+// i'th chapter.
+func (s *Site) chapterList(toc []*tocEntry, i int) (template.HTML, error) {
+	n := 0
+	for _, e := range toc {
+		if e.item == "" {
+			for _, current := range []bool{false, true} {
+				entry := *e
+				entry.Current = current
+				var b strings.Builder
+				if err := s.pages["chapter"].ExecuteTemplate(&b, "chapter-item", &entry); err != nil {
+					return "", fmt.Errorf("rendering the chapter list: %w", err)
+				}
+				if current {
+					e.currentItem = template.HTML(b.String())
+				} else {
+					e.item = template.HTML(b.String())
+				}
+			}
+		}
+		n += len(e.item) + len(e.currentItem)
+	}
+	var b strings.Builder
+	b.Grow(n)
+	for j, e := range toc {
+		if j == i {
+			b.WriteString(string(e.currentItem))
+		} else {
+			b.WriteString(string(e.item))
+		}
+	}
+	return template.HTML(b.String()), nil
+}
+
 func (s *Site) execute(name string, p *page) ([]byte, error) {
+	return s.executeSized(name, p, 0)
+}
+
+// executeSized is execute for a page of about size bytes.
+func (s *Site) executeSized(name string, p *page, size int) ([]byte, error) {
 	var buf bytes.Buffer
-	if err := s.pages[name].Execute(&buf, p); err != nil {
+	buf.Grow(size)
+	root := "layout.tmpl"
+	if name == "404" {
+		root = "404.tmpl" // a page of its own, which loads nothing
+	}
+	if err := s.pages[name].ExecuteTemplate(&buf, root, p); err != nil {
 		return nil, fmt.Errorf("rendering %s page %q: %w", name, p.Title, err)
 	}
 	return buf.Bytes(), nil
 }
 
-// assets returns the files of assets/: the static ones, and a stylesheet
-// per theme, which holds the theme's colours and its highlighting.
-func (s *Site) assets() (map[string][]byte, error) {
+// assets returns the files of assets/: the static ones, a stylesheet per
+// theme, which holds the theme's colours and its highlighting, and the
+// book's search index.
+func (s *Site) assets(book *Book) (map[string][]byte, error) {
 	out := map[string][]byte{}
 	theme := s.theme()
 	err := fs.WalkDir(theme, "assets", func(p string, d fs.DirEntry, err error) error {
@@ -253,6 +365,11 @@ func (s *Site) assets() (map[string][]byte, error) {
 		}
 		out[name] = buf.Bytes()
 	}
+	idx, err := searchIndex(book)
+	if err != nil {
+		return nil, err
+	}
+	out["search-index.js"] = idx
 	return out, nil
 }
 
