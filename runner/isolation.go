@@ -27,6 +27,20 @@ const (
 	IsolationAllowlist Isolation = "allowlist"
 )
 
+// Describe says in words what fenced a run in, for a page that shows its
+// result: "in the sandbox (namespaces and Landlock)".
+func (i Isolation) Describe() string {
+	switch i {
+	case IsolationSandbox:
+		return "in the sandbox (namespaces and Landlock)"
+	case IsolationNamespaces:
+		return "in the sandbox (namespaces, no Landlock)"
+	case IsolationAllowlist:
+		return "with no sandbox (import allowlist only)"
+	}
+	return ""
+}
+
 // SandboxEnv, set to "off", makes every runner fall back to allowlist-only
 // mode, as where the kernel offers no sandbox.
 const SandboxEnv = "SIGNALWIRE_SANDBOX"

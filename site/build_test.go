@@ -81,7 +81,8 @@ func TestBuild(t *testing.T) {
 		`<button type="button" class="copy" data-copy="example-hello-src" aria-label="Copy program hello" hidden>`,
 		`<span class="ln">10</span>`, // the excerpt keeps the program's line numbers
 		"<pre class=\"out\" tabindex=\"0\" aria-label=\"Output of hello\">waiting\n<span class=\"stderr\" title=\"stderr\">stopped: context deadline exceeded\n</span></pre>",
-		`Ran in 500ms of virtual time.`,
+		// Each result says what it ran under.
+		"Ran in 500ms of virtual time, " + s.Runner.Isolation(t.Context()).Describe() + ".",
 		`<li><a href="#waiting-for-the-deadline">Waiting for the deadline</a></li>`,
 	} {
 		if !strings.Contains(basics, want) {

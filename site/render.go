@@ -134,9 +134,12 @@ type runView struct {
 	Stderr   bool // some output went to stderr
 	Elapsed  string
 	Realtime bool
-	Badges   []badge
-	Leaks    []runner.Leak
-	Diagram  template.HTML // drawn by diagram.SVG; "" when nothing was recorded
+	// Isolation says what fenced the compiled run in (runner.Isolation's
+	// Describe), so that a reader knows what each result was produced under.
+	Isolation string
+	Badges    []badge
+	Leaks     []runner.Leak
+	Diagram   template.HTML // drawn by diagram.SVG; "" when nothing was recorded
 }
 
 type chunk struct {
@@ -445,7 +448,7 @@ func (s *Site) exampleView(u *Use, results *Results, highlighted map[*Example][]
 }
 
 func newRunView(d *Directive, res *runner.Result) *runView {
-	v := &runView{Realtime: res.Realtime}
+	v := &runView{Realtime: res.Realtime, Isolation: res.Isolation.Describe()}
 	if res.Err != nil && res.Err.Kind == runner.KindCompile {
 		v.Compile = true
 		v.Stderr = true
