@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"html/template"
 	"io/fs"
@@ -158,9 +159,19 @@ func (s *Site) Render(book *Book, results *Results) (map[string][]byte, error) {
 		return nil, err
 	}
 	files := map[string][]byte{}
-	assets, err := s.assets(book)
+	// The search index reads every chapter and no page depends on it (its
+	// URL has no version: see basePage), so it is made while the pages
+	// are rendered.
+	var index []byte
+	var indexing errgroup.Group
+	indexing.Go(func() error {
+		var err error
+		index, err = searchIndex(book)
+		return err
+	})
+	assets, err := s.staticAssets()
 	if err != nil {
-		return nil, err
+		return nil, errors.Join(err, indexing.Wait())
 	}
 	for name, b := range s.engineAssets(results) { // wasm: engine.go
 		assets[name] = b
@@ -176,18 +187,19 @@ func (s *Site) Render(book *Book, results *Results) (map[string][]byte, error) {
 	}
 	base, toc := s.basePage(book, assets)
 	pages, err := s.renderChapters(base, toc, book, results)
-	if err != nil {
+	if err := errors.Join(err, indexing.Wait()); err != nil {
 		return nil, err
 	}
+	files["assets/search-index.js"] = index
 	for i, c := range book.Chapters {
 		files[c.Page()] = pages[i]
 	}
-	index := base
-	index.Examples = len(book.Uses())
+	home := base
+	home.Examples = len(book.Uses())
 	if len(toc) > 0 {
-		index.Next = toc[0]
+		home.Next = toc[0]
 	}
-	if files["index.html"], err = s.execute("index", &index); err != nil {
+	if files["index.html"], err = s.execute("index", &home); err != nil {
 		return nil, err
 	}
 	notFound := base
@@ -344,6 +356,21 @@ func (s *Site) executeSized(name string, p *page, size int) ([]byte, error) {
 // theme, which holds the theme's colours and its highlighting, and the
 // book's search index.
 func (s *Site) assets(book *Book) (map[string][]byte, error) {
+	out, err := s.staticAssets()
+	if err != nil {
+		return nil, err
+	}
+	idx, err := searchIndex(book)
+	if err != nil {
+		return nil, err
+	}
+	out["search-index.js"] = idx
+	return out, nil
+}
+
+// staticAssets returns the files of assets/ that do not depend on the
+// book: all but the search index.
+func (s *Site) staticAssets() (map[string][]byte, error) {
 	out := map[string][]byte{}
 	theme := s.theme()
 	err := fs.WalkDir(theme, "assets", func(p string, d fs.DirEntry, err error) error {
@@ -368,11 +395,6 @@ func (s *Site) assets(book *Book) (map[string][]byte, error) {
 		}
 		out[name] = buf.Bytes()
 	}
-	idx, err := searchIndex(book)
-	if err != nil {
-		return nil, err
-	}
-	out["search-index.js"] = idx
 	return out, nil
 }
 
