@@ -281,7 +281,14 @@ func (s *Site) renderChapter(base page, toc []*tocEntry, book *Book, i int, resu
 		return nil, err
 	}
 	view.Number = i + 1
+	// The buffers are sized for the page up front: it holds the chapter
+	// list, the size of the book, and growing to it copies it many times.
+	size := 4096
+	for _, b := range view.Blocks {
+		size += len(b.HTML)
+	}
 	var article bytes.Buffer
+	article.Grow(size)
 	if err := s.pages["chapter"].ExecuteTemplate(&article, "article", view); err != nil {
 		return nil, fmt.Errorf("rendering chapter page %q: %w", c.Meta.Title, err)
 	}
@@ -297,7 +304,7 @@ func (s *Site) renderChapter(base page, toc []*tocEntry, book *Book, i int, resu
 	if i+1 < len(toc) {
 		p.Next = toc[i+1]
 	}
-	return s.execute("chapter", &p)
+	return s.executeSized("chapter", &p, len(view.Article)+len(p.ChapterList)+8192)
 }
 
 // chapterList returns the entries of the chapter list of the page of the
