@@ -287,7 +287,7 @@ func (s *Site) renderChapter(base page, toc []*tocEntry, book *Book, i int, resu
 	for _, b := range view.Blocks {
 		size += len(b.HTML)
 	}
-	var article bytes.Buffer
+	var article strings.Builder
 	article.Grow(size)
 	if err := s.pages["chapter"].ExecuteTemplate(&article, "article", view); err != nil {
 		return nil, fmt.Errorf("rendering chapter page %q: %w", c.Meta.Title, err)
@@ -417,7 +417,9 @@ func (s *Site) chapterView(c *Chapter, results *Results, highlighted map[*Exampl
 		last := &view.Outline[len(view.Outline)-1]
 		last.Children = append(last.Children, h)
 	}
-	var buf bytes.Buffer
+	// A run of blocks is written to a strings.Builder, whose String does
+	// not copy it: a new one starts each run.
+	var buf strings.Builder
 	w := bufio.NewWriter(&buf)
 	flush := func() error {
 		if err := w.Flush(); err != nil {
@@ -425,7 +427,7 @@ func (s *Site) chapterView(c *Chapter, results *Results, highlighted map[*Exampl
 		}
 		if buf.Len() > 0 {
 			view.Blocks = append(view.Blocks, block{HTML: template.HTML(buf.String())})
-			buf.Reset()
+			buf = strings.Builder{}
 		}
 		return nil
 	}
