@@ -67,7 +67,10 @@ func (s *searchSection) addText(text string) {
 		s.snippet.WriteByte(' ')
 	}
 	if cut {
-		text = string([]rune(text)) + "…"
+		if !utf8.ValidString(text) {
+			text = string([]rune(text)) // as the rune slice it was cut from
+		}
+		text += "…"
 	}
 	s.snippet.WriteString(text)
 }
