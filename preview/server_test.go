@@ -362,11 +362,11 @@ func TestServeIncremental(t *testing.T) {
 		runs  []string
 		pages string // in the log line
 	}{
-		{"chapter text", func() { replaceIn(t, dir, "content/01-one.md", "Some prose", "Edited prose") }, "content/01-one.md", nil, "content/01-one.md: one.html in"},
+		{"chapter text", func() { replaceIn(t, dir, "content/01-one.md", "Some prose", "Edited prose") }, "content/01-one.md", nil, "content/01-one.md: one.html, print.html in"}, // the whole-book page holds every chapter
 		{"example", func() { replaceIn(t, dir, "examples/bye/main.go", `"bye"`, `"bye now"`) }, "examples/bye/main.go", []string{"bye both"}, "examples/bye/main.go: two.html"},
 		{"golden file", func() { writeFile(t, dir, "examples/bye/output.txt", "bye now\n") }, "examples/bye/output.txt", nil, "examples/bye/output.txt: nothing to re-render in"},
-		{"title", func() { replaceIn(t, dir, "content/02-two.md", "title: Two", "title: Deux") }, "content/02-two.md", nil, "content/02-two.md: 4 pages in"},
-		{"content file", func() { writeFile(t, dir, "content/img/new.svg", "<svg/>") }, "content/img/new.svg", nil, "content/img/new.svg: 4 pages in"},
+		{"title", func() { replaceIn(t, dir, "content/02-two.md", "title: Two", "title: Deux") }, "content/02-two.md", nil, "content/02-two.md: 5 pages in"},
+		{"content file", func() { writeFile(t, dir, "content/img/new.svg", "<svg/>") }, "content/img/new.svg", nil, "content/img/new.svg: 5 pages in"},
 		{"unchanged", func() {}, "content/01-one.md", nil, ""},
 	}
 	for _, tt := range tests {
