@@ -113,7 +113,7 @@ func (s *Site) Rerender(book *Book, results *Results, prev *Rendering) (*Renderi
 			return nil, nil, err
 		}
 		next.files = files
-		assets, err := s.assets(book)
+		assets, err := s.staticAssets()
 		if err != nil {
 			return nil, nil, err
 		}

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"html/template"
 	"io/fs"
@@ -158,9 +159,19 @@ func (s *Site) Render(book *Book, results *Results) (map[string][]byte, error) {
 		return nil, err
 	}
 	files := map[string][]byte{}
-	assets, err := s.assets(book)
+	// The search index reads every chapter and no page depends on it (its
+	// URL has no version: see basePage), so it is made while the pages
+	// are rendered.
+	var index []byte
+	var indexing errgroup.Group
+	indexing.Go(func() error {
+		var err error
+		index, err = searchIndex(book)
+		return err
+	})
+	assets, err := s.staticAssets()
 	if err != nil {
-		return nil, err
+		return nil, errors.Join(err, indexing.Wait())
 	}
 	for name, b := range s.engineAssets(results) { // wasm: engine.go
 		assets[name] = b
@@ -176,18 +187,19 @@ func (s *Site) Render(book *Book, results *Results) (map[string][]byte, error) {
 	}
 	base, toc := s.basePage(book, assets)
 	pages, err := s.renderChapters(base, toc, book, results)
-	if err != nil {
+	if err := errors.Join(err, indexing.Wait()); err != nil {
 		return nil, err
 	}
+	files["assets/search-index.js"] = index
 	for i, c := range book.Chapters {
 		files[c.Page()] = pages[i]
 	}
-	index := base
-	index.Examples = len(book.Uses())
+	home := base
+	home.Examples = len(book.Uses())
 	if len(toc) > 0 {
-		index.Next = toc[0]
+		home.Next = toc[0]
 	}
-	if files["index.html"], err = s.execute("index", &index); err != nil {
+	if files["index.html"], err = s.execute("index", &home); err != nil {
 		return nil, err
 	}
 	notFound := base
@@ -269,7 +281,14 @@ func (s *Site) renderChapter(base page, toc []*tocEntry, book *Book, i int, resu
 		return nil, err
 	}
 	view.Number = i + 1
-	var article bytes.Buffer
+	// The buffers are sized for the page up front: it holds the chapter
+	// list, the size of the book, and growing to it copies it many times.
+	size := 4096
+	for _, b := range view.Blocks {
+		size += len(b.HTML)
+	}
+	var article strings.Builder
+	article.Grow(size)
 	if err := s.pages["chapter"].ExecuteTemplate(&article, "article", view); err != nil {
 		return nil, fmt.Errorf("rendering chapter page %q: %w", c.Meta.Title, err)
 	}
@@ -285,7 +304,7 @@ func (s *Site) renderChapter(base page, toc []*tocEntry, book *Book, i int, resu
 	if i+1 < len(toc) {
 		p.Next = toc[i+1]
 	}
-	return s.execute("chapter", &p)
+	return s.executeSized("chapter", &p, len(view.Article)+len(p.ChapterList)+8192)
 }
 
 // chapterList returns the entries of the chapter list of the page of the
@@ -344,6 +363,21 @@ func (s *Site) executeSized(name string, p *page, size int) ([]byte, error) {
 // theme, which holds the theme's colours and its highlighting, and the
 // book's search index.
 func (s *Site) assets(book *Book) (map[string][]byte, error) {
+	out, err := s.staticAssets()
+	if err != nil {
+		return nil, err
+	}
+	idx, err := searchIndex(book)
+	if err != nil {
+		return nil, err
+	}
+	out["search-index.js"] = idx
+	return out, nil
+}
+
+// staticAssets returns the files of assets/ that do not depend on the
+// book: all but the search index.
+func (s *Site) staticAssets() (map[string][]byte, error) {
 	out := map[string][]byte{}
 	theme := s.theme()
 	err := fs.WalkDir(theme, "assets", func(p string, d fs.DirEntry, err error) error {
@@ -368,11 +402,6 @@ func (s *Site) assets(book *Book) (map[string][]byte, error) {
 		}
 		out[name] = buf.Bytes()
 	}
-	idx, err := searchIndex(book)
-	if err != nil {
-		return nil, err
-	}
-	out["search-index.js"] = idx
 	return out, nil
 }
 
@@ -388,7 +417,9 @@ func (s *Site) chapterView(c *Chapter, results *Results, highlighted map[*Exampl
 		last := &view.Outline[len(view.Outline)-1]
 		last.Children = append(last.Children, h)
 	}
-	var buf bytes.Buffer
+	// A run of blocks is written to a strings.Builder, whose String does
+	// not copy it: a new one starts each run.
+	var buf strings.Builder
 	w := bufio.NewWriter(&buf)
 	flush := func() error {
 		if err := w.Flush(); err != nil {
@@ -396,7 +427,7 @@ func (s *Site) chapterView(c *Chapter, results *Results, highlighted map[*Exampl
 		}
 		if buf.Len() > 0 {
 			view.Blocks = append(view.Blocks, block{HTML: template.HTML(buf.String())})
-			buf.Reset()
+			buf = strings.Builder{}
 		}
 		return nil
 	}

@@ -49,22 +49,64 @@ type searchSection struct {
 	words               *wordIndex
 }
 
+// addText adds text, its runs of spaces made one, to the snippet, cut
+// with an ellipsis where the snippet is full.
 func (s *searchSection) addText(text string) {
-	if n := snippetLen - utf8.RuneCountInString(s.snippet.String()); n > 1 {
-		text = strings.Join(strings.Fields(text), " ")
-		if text == "" {
-			return
-		}
-		if s.snippet.Len() > 0 {
-			s.snippet.WriteByte(' ')
-			n--
-		}
-		if utf8.RuneCountInString(text) > n {
-			r := []rune(text)[:n]
-			text = string(r) + "…"
-		}
-		s.snippet.WriteString(text)
+	n := snippetLen - utf8.RuneCountInString(s.snippet.String())
+	if n <= 1 {
+		return
 	}
+	if s.snippet.Len() > 0 {
+		n--
+	}
+	text, cut := joinFields(text, n)
+	if text == "" {
+		return
+	}
+	if s.snippet.Len() > 0 {
+		s.snippet.WriteByte(' ')
+	}
+	if cut {
+		if !utf8.ValidString(text) {
+			text = string([]rune(text)) // as the rune slice it was cut from
+		}
+		text += "…"
+	}
+	s.snippet.WriteString(text)
+}
+
+// joinFields returns strings.Join(strings.Fields(text), " ") up to its
+// max'th rune, and whether more followed; it reads only as much of text
+// as it returns: a block's text is long and a snippet short.
+func joinFields(text string, max int) (string, bool) {
+	var b []byte
+	runes, space := 0, false
+	for i := 0; i < len(text); {
+		r, size := rune(text[i]), 1
+		if r >= utf8.RuneSelf {
+			r, size = utf8.DecodeRuneInString(text[i:])
+		}
+		if unicode.IsSpace(r) {
+			space = len(b) > 0
+			i += size
+			continue
+		}
+		if runes == max {
+			return string(b), true
+		}
+		if space {
+			b = append(b, ' ')
+			runes++
+			space = false
+			if runes == max {
+				return string(b), true
+			}
+		}
+		b = append(b, text[i:i+size]...)
+		runes++
+		i += size
+	}
+	return string(b), false
 }
 
 func (s *searchSection) addWords(text []byte, code bool) {

@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"compress/gzip"
 	"encoding/json"
+	"math/rand/v2"
 	"os"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 // decodeIndex reads search-index.js back.
@@ -164,6 +166,50 @@ func TestSplitIdent(t *testing.T) {
 	} {
 		if got := splitIdent(tt.in); !slices.Equal(got, tt.want) {
 			t.Errorf("splitIdent(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+// TestAddTextAsJoinFields checks addText, which reads no more of a text
+// than the snippet takes, against what it does: strings.Fields, joined,
+// cut at the snippet's length with an ellipsis.
+func TestAddTextAsJoinFields(t *testing.T) {
+	want := func(snippet, text string) string {
+		n := snippetLen - utf8.RuneCountInString(snippet)
+		if n <= 1 {
+			return snippet
+		}
+		text = strings.Join(strings.Fields(text), " ")
+		if text == "" {
+			return snippet
+		}
+		if snippet != "" {
+			snippet += " "
+			n--
+		}
+		if utf8.RuneCountInString(text) > n {
+			text = string([]rune(text)[:n]) + "…"
+		}
+		return snippet + text
+	}
+	pieces := []string{"a", "word", " ", "  ", "\n", "\t\v", "\u00a0", "\u2003", "é", "\xff", "日本", "x\xc3"}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for range 3000 {
+		var snippet, text strings.Builder
+		for range rng.IntN(4) {
+			for range rng.IntN(80) {
+				snippet.WriteString(pieces[rng.IntN(len(pieces))])
+			}
+		}
+		for range rng.IntN(200) {
+			text.WriteString(pieces[rng.IntN(len(pieces))])
+		}
+		start := strings.Join(strings.Fields(snippet.String()), " ")
+		s := &searchSection{}
+		s.snippet.WriteString(start)
+		s.addText(text.String())
+		if got, want := s.snippet.String(), want(start, text.String()); got != want {
+			t.Fatalf("snippet %q, add %q:\n got %q\nwant %q", start, text.String(), got, want)
 		}
 	}
 }
