@@ -98,6 +98,7 @@ const (
 type toolchain struct {
 	version string // "go1.26.8"
 	goroot  string
+	tooldir string // the compiler's and the linker's directory
 	lang    string // "1.26", for go.mod
 }
 
@@ -128,15 +129,15 @@ func (r *Runner) toolchain(ctx context.Context) (*toolchain, error) {
 }
 
 func (r *Runner) loadToolchain(ctx context.Context) (*toolchain, error) {
-	out, err := exec.CommandContext(ctx, r.goCmd(), "env", "GOVERSION", "GOROOT").Output()
+	out, err := exec.CommandContext(ctx, r.goCmd(), "env", "GOVERSION", "GOROOT", "GOTOOLDIR").Output()
 	if err != nil {
 		return nil, fmt.Errorf("the compiled engine needs the go command: %w", err)
 	}
 	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
-	if len(lines) != 2 {
+	if len(lines) != 3 {
 		return nil, fmt.Errorf("go env: unexpected output %q", out)
 	}
-	t := &toolchain{version: lines[0], goroot: lines[1]}
+	t := &toolchain{version: lines[0], goroot: lines[1], tooldir: lines[2]}
 	m := regexp.MustCompile(`^go(\d+\.\d+)`).FindStringSubmatch(t.version)
 	if m == nil {
 		return nil, fmt.Errorf("go env: cannot read the language version of %q", t.version)
@@ -284,6 +285,18 @@ func (r *Runner) build(ctx context.Context, file string, src []byte) (string, *E
 		}
 	}
 	out := filepath.Join(dir, "example.bin")
+	if !r.GoCommandBuilds {
+		cerr, err := r.buildDirect(ctx, t, mod, dir, file, base, files, out) // gotool.go
+		if err != nil && err != errNoDirect {
+			return "", nil, err
+		}
+		if cerr != nil {
+			return "", cerr, nil
+		}
+		if err == nil {
+			return r.keepBinary(out, bin)
+		}
+	}
 	// The flags leave the standard library's packages as the tool's own
 	// build compiled them, so that Go's cache serves them: -trimpath, a
 	// -gcflags for all packages or an -overlay of a standard package would
@@ -312,6 +325,11 @@ func (r *Runner) build(ctx context.Context, file string, src []byte) (string, *E
 		}
 		return "", nil, fmt.Errorf("building %s: %v\n%s", file, err, stderr.String())
 	}
+	return r.keepBinary(out, bin)
+}
+
+// keepBinary moves a binary just built into the cache as bin.
+func (r *Runner) keepBinary(out, bin string) (string, *Error, error) {
 	if err := os.Rename(out, bin); err != nil {
 		return "", nil, err
 	}

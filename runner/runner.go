@@ -242,6 +242,11 @@ type Runner struct {
 	// NoSandbox runs examples without the OS sandbox, with the import
 	// allowlist as their only fence (see [Isolation]).
 	NoSandbox bool
+	// GoCommandBuilds builds each example with a go build of its own, as
+	// the runner did before it ran the compiler and the linker itself and
+	// linked the book's examples together (see [Runner.Prepare]): slower,
+	// kept as the benchmarks' baseline.
+	GoCommandBuilds bool
 
 	// self is the program re-executed as the interpreter's child;
 	// os.Executable() when empty.
