@@ -240,38 +240,35 @@ func pruneModules(dir, keep string) {
 	}
 }
 
-// build compiles the example with the harness and returns the binary. A
-// program that does not compile gives a compile error instead.
-func (r *Runner) build(ctx context.Context, file string, src []byte) (string, *Error, error) {
+// build compiles the example with the harness and returns the binary: its
+// own, or a book that [Runner.Prepare] linked it into. A program that does
+// not compile gives a compile error instead.
+func (r *Runner) build(ctx context.Context, file string, src []byte) (binary, *Error, error) {
 	t, err := r.toolchain(ctx)
 	if err != nil {
-		return "", nil, err
+		return binary{}, nil, err
 	}
 	base := filepath.Base(file)
-	sum := sha256.New()
-	fmt.Fprintf(sum, "%s\x00%s\x00%s\x00", Version(), t.version, base)
-	sum.Write(src)
-	key := hex.EncodeToString(sum.Sum(nil))[:32]
+	key := binKey(t, base, src) // book.go
 	bin := filepath.Join(r.cacheDir(), "bin", key)
 
 	unlock := r.lockKey("build:" + key)
 	defer unlock()
-	if _, err := os.Stat(bin); err == nil {
-		used(bin)
-		return bin, nil, nil
+	if b := r.builtBinary(key); b != nil && (b.pkg == "" || !r.GoCommandBuilds) {
+		return *b, nil, nil
 	}
 	if err := os.MkdirAll(filepath.Dir(bin), 0o755); err != nil {
-		return "", nil, err
+		return binary{}, nil, err
 	}
 	mod, err := r.moduleDir(t)
 	if err != nil {
-		return "", nil, err
+		return binary{}, nil, err
 	}
 	// The example is a package of its own in the module, in a directory
 	// of its own, so that builds can run side by side.
 	dir, err := os.MkdirTemp(mod, "x-")
 	if err != nil {
-		return "", nil, err
+		return binary{}, nil, err
 	}
 	defer os.RemoveAll(dir)
 	bubbled, inits := bubbleInits(base, dropBuildConstraints(src)) // initclock.go
@@ -281,17 +278,17 @@ func (r *Runner) build(ctx context.Context, file string, src []byte) (string, *E
 	}
 	for name, b := range files {
 		if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
-			return "", nil, err
+			return binary{}, nil, err
 		}
 	}
 	out := filepath.Join(dir, "example.bin")
 	if !r.GoCommandBuilds {
 		cerr, err := r.buildDirect(ctx, t, mod, dir, file, base, files, out) // gotool.go
 		if err != nil && err != errNoDirect {
-			return "", nil, err
+			return binary{}, nil, err
 		}
 		if cerr != nil {
-			return "", cerr, nil
+			return binary{}, cerr, nil
 		}
 		if err == nil {
 			return r.keepBinary(out, bin)
@@ -315,28 +312,28 @@ func (r *Runner) build(ctx context.Context, file string, src []byte) (string, *E
 	cmd.Stderr = &stderr
 	if err := runBounded(cmd); err != nil {
 		if ctx.Err() != nil {
-			return "", nil, ctx.Err()
+			return binary{}, nil, ctx.Err()
 		}
 		if bctx.Err() != nil {
-			return "", &Error{Kind: KindCompile, File: file, Msg: fmt.Sprintf("compiling took longer than %s", compileTimeout)}, nil
+			return binary{}, &Error{Kind: KindCompile, File: file, Msg: fmt.Sprintf("compiling took longer than %s", compileTimeout)}, nil
 		}
 		if e := compileError(file, filepath.Base(dir), base, stderr.String()); e != nil {
-			return "", e, nil
+			return binary{}, e, nil
 		}
-		return "", nil, fmt.Errorf("building %s: %v\n%s", file, err, stderr.String())
+		return binary{}, nil, fmt.Errorf("building %s: %v\n%s", file, err, stderr.String())
 	}
 	return r.keepBinary(out, bin)
 }
 
 // keepBinary moves a binary just built into the cache as bin.
-func (r *Runner) keepBinary(out, bin string) (string, *Error, error) {
+func (r *Runner) keepBinary(out, bin string) (binary, *Error, error) {
 	if err := os.Rename(out, bin); err != nil {
-		return "", nil, err
+		return binary{}, nil, err
 	}
 	if err := trimCache(filepath.Dir(bin), BinaryCacheBound); err != nil {
-		return "", nil, err
+		return binary{}, nil, err
 	}
-	return bin, nil, nil
+	return binary{path: bin}, nil, nil
 }
 
 // instrument rewrites the copy of an example that is built, so that the
@@ -534,20 +531,24 @@ func (r *Runner) runCompiled(ctx context.Context, file string, src []byte, o Opt
 		return &Result{Engine: EngineGo, ExitCode: -1, Err: cerr, Realtime: o.Realtime}, nil
 	}
 	c := child{
-		path:   bin,
+		path:   bin.path,
 		cfg:    o.harnessConfig(buildModule + "/" + filepath.Base(file)),
-		fence:  r.fence(ctx, bin, o, true),
+		fence:  r.fence(ctx, bin.path, o, true),
 		output: true,
 	}
 	c.cfg.Trace = !o.NoTrace
 	if o.GOMAXPROCS > 0 {
 		c.env = append(c.env, "GOMAXPROCS="+strconv.Itoa(o.GOMAXPROCS))
 	}
+	if bin.pkg != "" {
+		c.env = append(c.env, selectEnv+"="+bin.pkg)
+	}
 	raw, err := start(ctx, c, o.OutputLimit)
 	if err != nil {
 		return nil, err
 	}
 	res := raw.result(EngineGo, file, o)
+	unlink(res, bin.pkg)
 	annotateTrace(res.Trace, src)
 	locateSpin(res.Err, src)
 	return res, nil

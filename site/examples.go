@@ -91,6 +91,16 @@ func (s *Site) RunWith(ctx context.Context, book *Book, limits runner.Options) (
 		results.engine, err = s.buildEngine(gctx)
 		return err
 	})
+	// The compiled engine builds the examples to run together first,
+	// linking what it can into one binary (runner.Prepare).
+	jobs := make([]runner.Job, len(todo))
+	for i, u := range todo {
+		jobs[i] = runner.Job{File: u.Example.File, Src: u.Example.Source, Options: runOptions(u, limits)}
+	}
+	if err := r.Prepare(gctx, jobs); err != nil {
+		g.Wait()
+		return nil, err
+	}
 	for _, u := range todo {
 		if gctx.Err() != nil {
 			break
