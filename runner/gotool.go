@@ -135,7 +135,7 @@ func (r *Runner) listExports(ctx context.Context, mod string, pkgs []string) (ma
 		return nil, errNoDirect // an unknown import: go build says where
 	}
 	out := map[string]string{}
-	for _, line := range strings.Split(strings.TrimSpace(stdout.String()), "\n") {
+	for _, line := range strings.Split(strings.TrimSuffix(stdout.String(), "\n"), "\n") {
 		f := strings.Split(line, "\t")
 		if len(f) != 3 || f[2] != "" {
 			return nil, errNoDirect
