@@ -105,6 +105,19 @@ func (r *Runner) Prepare(ctx context.Context, jobs []Job) error {
 	if err := os.MkdirAll(pkgDir, 0o755); err != nil {
 		return err
 	}
+	// The packages they import are compiled, or found in Go's cache, by
+	// one go command, not one per example that needs a new one. An import
+	// that cannot be found leaves it to each example to say which.
+	roots := []string{"runtime"}
+	for _, m := range todo {
+		if imps, err := fileImports(instrument(m.base, m.src), []byte(harnessInit)); err == nil {
+			roots = append(roots, imps...)
+		}
+	}
+	slices.Sort(roots)
+	if _, err := r.exports(ctx, mod, slices.Compact(roots)); err != nil && err != errNoDirect {
+		return err
+	}
 	// Compile every example, side by side.
 	var (
 		wg       sync.WaitGroup
