@@ -19,6 +19,9 @@ step "site and diagram ($count runs)" go test -run '^$' -bench . -count "$count"
 step "the book, warm ($count runs)" go test -run '^$' -bench 'BookRender|BookWarmBuild|CheckWarm' -benchtime 10x -count "$count" .
 step "the command line ($count runs)" go test -run '^$' -bench '^BenchmarkCLI' -benchtime 20x -count "$count" .
 step "the book, cold cache ($cold runs)" go test -run '^$' -bench 'BookColdBuild|CheckCold' -benchtime 1x -count "$cold" .
+# A fresh machine: an empty Go build cache of its own each run (the tool
+# compiled first, as the baseline), deleted afterwards.
+step "the book on a fresh machine ($cold runs)" go test -run '^$' -bench '^BenchmarkFreshMachine$' -benchtime 1x -count "$cold" -timeout 60m .
 # The live preview: ten edits a run, each timed from the save to Chromium
 # showing it; ns/op is their median.
 step "live preview ($count runs)" go test -run '^$' -bench '^BenchmarkServe' -benchtime 10x -count "$count" ./preview/
@@ -54,14 +57,16 @@ END {
   printf "%-44s %-12s %14s\n", "benchmark", "metric", "median"
   for (k = 1; k <= nk; k++) {
     split(keys[k], p, SUBSEP)
-    if (p[2] !~ /^ns\//) continue
+    if (p[2] !~ /^ns\// && p[2] !~ /-ns$/) continue
     printf "%-44s %-12s %14s\n", p[1], p[2], ms(median(p[1], p[2]))
   }
   print ""
   print "targets (milliseconds unless said):"
   target("runner: yaegi run, child included", median("BenchmarkRunYaegi", "ns/op") / 1e6, 20)
-  if (median("BenchmarkGoRunAfterEdit", "ns/op") > 0)
-    target("runner: compiled after a behaviour edit / go run of it (ratio)", median("BenchmarkRunGoAfterEdit", "ns/op") / median("BenchmarkGoRunAfterEdit", "ns/op"), 1.0)
+  if (median("BenchmarkGoRunAfterEditPrint", "ns/op") > 0)
+    target("runner: compiled after an edit / go run of it (greet.go; ratio)", median("BenchmarkRunGoAfterEditPrint", "ns/op") / median("BenchmarkGoRunAfterEditPrint", "ns/op"), 1.0)
+  target("book: examples built, run and verified, runner cache empty", median("BenchmarkBookColdBuild", "ns/op") / 1e6, 6000)
+  target("book: fresh machine (empty Go cache), examples phase", median("BenchmarkFreshMachine", "ns/op") / 1e6, 15000)
   target("cli: run -engine yaegi -nocache timeout, end to end", median("BenchmarkCLIYaegiTimeout", "ns/op") / 1e6, 40)
   target("runner: cached repeat run", median("BenchmarkRunCached", "ns/op") / 1e6, 5)
   target("runner: 2 s of virtual time under yaegi, wall", median("BenchmarkVirtualTwoSecondsYaegi", "ns/op") / 1e6, 50)
@@ -75,6 +80,12 @@ END {
   print ""
   print "ratios, measured in the same run:"
   ratio("runner: compiled after a comment edit / go run of it", median("BenchmarkRunGoAfterCommentEdit", "ns/op"), median("BenchmarkGoRunAfterCommentEdit", "ns/op"))
+  ratio("runner: compiled after an edit / go run (timeout.go: flattered, 500 ms virtual)", median("BenchmarkRunGoAfterEdit", "ns/op"), median("BenchmarkGoRunAfterEdit", "ns/op"))
+  ratio("runner: after an edit, compiler run directly / go build (greet.go)", median("BenchmarkRunGoAfterEditPrint", "ns/op"), median("BenchmarkRunGoAfterEditPrintGoCommand", "ns/op"))
+  ratio("book: cold build, linked book / one go build per example", median("BenchmarkBookColdBuild", "ns/op"), median("BenchmarkBookColdBuildGoCommand", "ns/op"))
+  ratio("book: the same in processor time", median("BenchmarkBookColdBuild", "cpu-ns"), median("BenchmarkBookColdBuildGoCommand", "cpu-ns"))
+  ratio("book: fresh machine, examples phase / compiling the tool", median("BenchmarkFreshMachine", "ns/op"), median("BenchmarkFreshMachine", "tool-ns"))
+  ratio("book: the same in processor time", median("BenchmarkFreshMachine", "cpu-ns"), median("BenchmarkFreshMachine", "tool-cpu-ns"))
   ratio("cli: yaegi run of timeout / hello-world process", median("BenchmarkCLIYaegiTimeout", "ns/op"), median("BenchmarkCLIFloor", "ns/op"))
   ratio("cli: start-up of the tool (help) / hello-world process", median("BenchmarkCLIHelp", "ns/op"), median("BenchmarkCLIFloor", "ns/op"))
   ratio("runner: compiled (binary cached) / yaegi", median("BenchmarkRunGo", "ns/op"), median("BenchmarkRunYaegi", "ns/op"))
