@@ -288,3 +288,26 @@ func TestExportsListForgetsVanishedArchive(t *testing.T) {
 		t.Errorf("read %v, want nothing: os's archive is gone", got)
 	}
 }
+
+// TestUnlinkNamesMain: the functions of a linked example are named as in
+// a binary of its own wherever a result names them, so that a stuck
+// loop is still placed by its function (spin.go).
+func TestUnlinkNamesMain(t *testing.T) {
+	pkg := bookPackage("0123456789abcdef0123456789abcdef")
+	res := &Result{
+		Output: []Chunk{{Stream: Stderr, Text: "goroutine 1 [running]:\n" + pkg + ".spin()\n"}},
+		Leaks:  []Leak{{Func: pkg + ".worker"}},
+		Err:    &Error{Kind: KindTimeout, Msg: "in " + pkg + ".spin", Blocked: []Leak{{Func: pkg + ".(*T).run"}}},
+		Trace:  &Trace{Goroutines: []TraceGoroutine{{Func: pkg + ".main.func1"}}},
+	}
+	unlink(res, pkg)
+	if got := res.Output[0].Text; got != "goroutine 1 [running]:\nmain.spin()\n" {
+		t.Errorf("output %q", got)
+	}
+	if res.Leaks[0].Func != "main.worker" || res.Err.Msg != "in main.spin" || res.Trace.Goroutines[0].Func != "main.main.func1" {
+		t.Errorf("leaks %+v, error %q, trace %+v", res.Leaks, res.Err.Msg, res.Trace.Goroutines)
+	}
+	if got := topFunc(res.Err.Blocked[0].Func); got != "run" {
+		t.Errorf("topFunc(%q) = %q, want run", res.Err.Blocked[0].Func, got)
+	}
+}
