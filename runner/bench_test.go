@@ -95,7 +95,9 @@ func BenchmarkRunGoAfterEdit(b *testing.B) {
 
 // BenchmarkRunGoAfterCommentEdit: the same after an edit of a comment
 // only (no new link).
-func BenchmarkRunGoAfterCommentEdit(b *testing.B) { benchRunGoAfter(b, false, "timeout.go", commentEdit) }
+func BenchmarkRunGoAfterCommentEdit(b *testing.B) {
+	benchRunGoAfter(b, false, "timeout.go", commentEdit)
+}
 
 // BenchmarkRunGoAfterEditPrint: the honest case, greet.go, which waits
 // for nothing.
@@ -134,7 +136,9 @@ func BenchmarkGoRunAfterEdit(b *testing.B) {
 func BenchmarkGoRunAfterCommentEdit(b *testing.B) { benchGoRunAfter(b, "timeout.go", commentEdit) }
 
 // BenchmarkGoRunAfterEditPrint is the baseline of the honest case.
-func BenchmarkGoRunAfterEditPrint(b *testing.B) { benchGoRunAfter(b, "greet.go", behaviourEdit("hello")) }
+func BenchmarkGoRunAfterEditPrint(b *testing.B) {
+	benchGoRunAfter(b, "greet.go", behaviourEdit("hello"))
+}
 
 func benchGoRunAfter(b *testing.B, name string, edit func(*testing.B, []byte, int) []byte) {
 	dir := b.TempDir()
