@@ -63,8 +63,7 @@ END {
   print ""
   print "targets (milliseconds unless said):"
   target("runner: yaegi run, child included", median("BenchmarkRunYaegi", "ns/op") / 1e6, 20)
-  if (median("BenchmarkGoRunAfterEditPrint", "ns/op") > 0)
-    target("runner: compiled after an edit / go run of it (greet.go; ratio)", median("BenchmarkRunGoAfterEditPrint", "ns/op") / median("BenchmarkGoRunAfterEditPrint", "ns/op"), 1.0)
+  target("runner: compiled after an edit / go run of it, paired (greet.go; ratio)", median("BenchmarkAfterEditPaired/greet", "x-gorun"), 1.0)
   target("book: examples built, run and verified, runner cache empty", median("BenchmarkBookColdBuild", "ns/op") / 1e6, 6000)
   target("book: fresh machine (empty Go cache), examples phase", median("BenchmarkFreshMachine", "ns/op") / 1e6, 15000)
   target("cli: run -engine yaegi -nocache timeout, end to end", median("BenchmarkCLIYaegiTimeout", "ns/op") / 1e6, 40)
@@ -80,7 +79,9 @@ END {
   print ""
   print "ratios, measured in the same run:"
   ratio("runner: compiled after a comment edit / go run of it", median("BenchmarkRunGoAfterCommentEdit", "ns/op"), median("BenchmarkGoRunAfterCommentEdit", "ns/op"))
+  ratio("runner: compiled after an edit / go run (greet.go, separate runs)", median("BenchmarkRunGoAfterEditPrint", "ns/op"), median("BenchmarkGoRunAfterEditPrint", "ns/op"))
   ratio("runner: compiled after an edit / go run (timeout.go: flattered, 500 ms virtual)", median("BenchmarkRunGoAfterEdit", "ns/op"), median("BenchmarkGoRunAfterEdit", "ns/op"))
+  if (median("BenchmarkAfterEditPaired/timeout", "x-gorun") > 0) printf "  %-58s %10.2f\n", "runner: the same, paired (timeout.go: flattered)", median("BenchmarkAfterEditPaired/timeout", "x-gorun")
   ratio("runner: after an edit, compiler run directly / go build (greet.go)", median("BenchmarkRunGoAfterEditPrint", "ns/op"), median("BenchmarkRunGoAfterEditPrintGoCommand", "ns/op"))
   ratio("book: cold build, linked book / one go build per example", median("BenchmarkBookColdBuild", "ns/op"), median("BenchmarkBookColdBuildGoCommand", "ns/op"))
   ratio("book: the same in processor time", median("BenchmarkBookColdBuild", "cpu-ns"), median("BenchmarkBookColdBuildGoCommand", "cpu-ns"))
