@@ -363,7 +363,7 @@ func (r *Runner) runBoth(ctx context.Context, file string, src []byte, o Options
 	return res, nil
 }
 
-//go:embed *.go harness/*.go harness/swcontext/*.go harness/swsignal/*.go
+//go:embed *.go harness/*.go harness/swcontext/*.go harness/swsignal/*.go _modules
 var embedded embed.FS
 
 var (

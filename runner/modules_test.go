@@ -1,0 +1,171 @@
+package runner
+
+import (
+	"bytes"
+	"encoding/json"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestModulesCurrent: the carried sources are those of the module versions
+// the tool's go.mod requires, file for file, with nothing missing: run go
+// generate ./runner when it fails.
+func TestModulesCurrent(t *testing.T) {
+	mods := carried()
+	if len(mods) == 0 {
+		t.Fatal("no carried module in _modules/modules.txt")
+	}
+	for _, m := range mods {
+		out, err := exec.CommandContext(t.Context(), "go", "list", "-m", "-json", m.Path).Output()
+		if err != nil {
+			t.Fatalf("go list -m %s: %v", m.Path, err)
+		}
+		var info struct{ Version, Dir string }
+		if err := json.Unmarshal(out, &info); err != nil {
+			t.Fatal(err)
+		}
+		if info.Version != m.Version {
+			t.Errorf("go.mod requires %s %s, the runner carries %s: go generate ./runner", m.Path, info.Version, m.Version)
+			continue
+		}
+		if info.Dir == "" {
+			t.Fatalf("%s %s is not in the module cache", m.Path, m.Version)
+		}
+		want := []string{"LICENSE"}
+		for _, p := range m.Packages {
+			names, err := filepath.Glob(filepath.Join(info.Dir, strings.TrimPrefix(p, m.Path), "*.go"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, n := range names {
+				if !strings.HasSuffix(n, "_test.go") {
+					rel, _ := filepath.Rel(info.Dir, n)
+					want = append(want, filepath.ToSlash(rel))
+				}
+			}
+		}
+		root := path.Join(modulesDir, "src", m.Path)
+		var have []string
+		fs.WalkDir(embedded, root, func(p string, d fs.DirEntry, err error) error {
+			if err == nil && !d.IsDir() {
+				have = append(have, strings.TrimPrefix(p, root+"/"))
+			}
+			return err
+		})
+		if strings.Join(have, " ") != strings.Join(sorted(want), " ") {
+			t.Errorf("%s: the runner carries %q, want %q: go generate ./runner", m.Path, have, sorted(want))
+		}
+		for _, name := range want {
+			a, err := embedded.ReadFile(path.Join(root, name))
+			if err != nil {
+				continue // reported above
+			}
+			b, err := os.ReadFile(filepath.Join(info.Dir, filepath.FromSlash(name)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(a, b) {
+				t.Errorf("%s/%s differs from %s %s in the module cache: go generate ./runner", m.Path, name, m.Path, m.Version)
+			}
+		}
+	}
+}
+
+func sorted(s []string) []string {
+	out := append([]string(nil), s...)
+	for i := range out {
+		for j := i + 1; j < len(out); j++ {
+			if out[j] < out[i] {
+				out[i], out[j] = out[j], out[i]
+			}
+		}
+	}
+	return out
+}
+
+// TestParseManifest: a manifest that does not read is an error that
+// names the line.
+func TestParseManifest(t *testing.T) {
+	mods, err := parseManifest([]byte("# golang.org/x/sync v0.25.0\n## explicit; go 1.26.0\ngolang.org/x/sync/errgroup\n"))
+	if err != nil || len(mods) != 1 || mods[0].Version != "v0.25.0" || len(mods[0].Packages) != 1 {
+		t.Fatalf("got %+v, %v", mods, err)
+	}
+	for _, bad := range []string{"golang.org/x/sync/errgroup\n", "# golang.org/x/sync\n"} {
+		if _, err := parseManifest([]byte(bad)); err == nil || !strings.Contains(err.Error(), "modules.txt:1:") {
+			t.Errorf("%q: error %v, want one at modules.txt:1", bad, err)
+		}
+	}
+}
+
+// errgroupProgram uses every part of errgroup a reader meets: the group's
+// context, its cause, a limit, and Wait cancelling the context.
+const errgroupProgram = `package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+)
+
+func main() {
+	g, ctx := errgroup.WithContext(context.Background())
+	g.SetLimit(2)
+	for i := 0; i < 3; i++ {
+		i := i
+		g.Go(func() error {
+			time.Sleep(time.Duration(i+1) * time.Second)
+			if i == 1 {
+				return errors.New("task 1 failed")
+			}
+			return nil
+		})
+	}
+	fmt.Println(g.Wait(), ctx.Err(), context.Cause(ctx))
+}
+`
+
+// TestCarriedPackage: an example imports errgroup under both engines, with
+// and without the OS sandbox, and the context errgroup makes is in the
+// trace of each, cancelled with its cause.
+func TestCarriedPackage(t *testing.T) {
+	for name, r := range map[string]*Runner{"sandbox": testRunner(t), "allowlist": noSandboxRunner(t)} {
+		t.Run(name, func(t *testing.T) {
+			engines(t, func(t *testing.T, e Engine) {
+				res, err := r.Run(t.Context(), "main.go", []byte(errgroupProgram), Options{Engine: e, Timeout: slowMachine})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if res.Err != nil {
+					t.Fatalf("%v\n%s", res.Err, res.Combined())
+				}
+				if got, want := res.Combined(), "task 1 failed context canceled task 1 failed\n"; got != want {
+					t.Errorf("output %q, want %q", got, want)
+				}
+				if time.Duration(res.Elapsed) != 4*time.Second {
+					t.Errorf("virtual time %v, want 4s (two at a time: the third, 3s long, starts when the first ends at 1s)", res.Elapsed)
+				}
+				var group *TraceContext
+				for i, c := range res.Trace.Contexts {
+					if c.Kind == "WithCancelCause" {
+						group = &res.Trace.Contexts[i]
+					}
+				}
+				if group == nil {
+					t.Fatalf("no context of errgroup.WithContext in the trace: %+v", res.Trace.Contexts)
+				}
+				if group.Cause != "task 1 failed" || group.Done == nil || time.Duration(*group.Done) != 2*time.Second {
+					t.Errorf("errgroup's context: cause %q done %v, want %q at 2s", group.Cause, group.Done, "task 1 failed")
+				}
+			})
+		})
+	}
+}
