@@ -169,3 +169,42 @@ func TestCarriedPackage(t *testing.T) {
 		})
 	}
 }
+
+// TestCarriedContextInTrace: the compiled trace says where the example
+// called errgroup.WithContext and Wait, and names the variable, as for a
+// context the example makes itself.
+func TestCarriedContextInTrace(t *testing.T) {
+	src := `package main
+
+import (
+	"context"
+	"fmt"
+
+	"golang.org/x/sync/errgroup"
+)
+
+func main() {
+	g, ctx := errgroup.WithContext(context.Background())
+	g.Go(func() error { return nil })
+	err := g.Wait()
+	fmt.Println(err, ctx.Err(), context.Cause(ctx))
+}
+`
+	res, err := testRunner(t).Run(t.Context(), "main.go", []byte(src), Options{Engine: EngineGo, Timeout: slowMachine})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := res.Combined(), "<nil> context canceled context canceled\n"; got != want {
+		t.Fatalf("output %q, want %q", got, want)
+	}
+	for _, c := range res.Trace.Contexts {
+		if c.Kind != "WithCancelCause" {
+			continue
+		}
+		if c.Name != "ctx" || c.Line != 11 || c.Reason != "cancel" || c.CancelLine != 13 {
+			t.Errorf("errgroup's context: %+v, want ctx made at line 11, cancelled by Wait at line 13", c)
+		}
+		return
+	}
+	t.Fatalf("no context of errgroup.WithContext in the trace: %+v", res.Trace.Contexts)
+}

@@ -128,17 +128,17 @@ func (s *sourceFacts) text(n ast.Node) string {
 
 // read collects the facts of the file.
 func (s *sourceFacts) read(f *ast.File) {
-	pkgs := map[string]bool{} // names of the context and os/signal packages
+	pkgs := map[string]string{} // names of the packages that make contexts -> their paths
 	for _, imp := range f.Imports {
 		path, _ := strconv.Unquote(imp.Path.Value)
-		if path != "context" && path != "os/signal" {
+		if path != "context" && path != "os/signal" && carriedMakers[path] == nil {
 			continue
 		}
 		name := path[strings.LastIndex(path, "/")+1:]
 		if imp.Name != nil {
 			name = imp.Name.Name
 		}
-		pkgs[name] = true
+		pkgs[name] = path
 	}
 	s.calls = map[string]map[int]bool{}
 	deferred := map[*ast.CallExpr]bool{}
@@ -194,8 +194,19 @@ func body(fn ast.Node) *ast.BlockStmt {
 	return nil
 }
 
+// carriedMakers are the functions of the carried packages (modules.go)
+// that make a context: the kind the trace records for it (the call of the
+// context package they make it with) and which of their results is the
+// context. They have no cancel function of their own.
+var carriedMakers = map[string]map[string]struct {
+	kind   string
+	result int
+}{
+	"golang.org/x/sync/errgroup": {"WithContext": {"WithCancelCause", 1}},
+}
+
 // assign records lhs = rhs when rhs makes a context.
-func (s *sourceFacts) assign(lhs []ast.Expr, rhs ast.Expr, pkgs map[string]bool, fn ast.Node) {
+func (s *sourceFacts) assign(lhs []ast.Expr, rhs ast.Expr, pkgs map[string]string, fn ast.Node) {
 	call, ok := rhs.(*ast.CallExpr)
 	if !ok {
 		return
@@ -205,7 +216,7 @@ func (s *sourceFacts) assign(lhs []ast.Expr, rhs ast.Expr, pkgs map[string]bool,
 		return
 	}
 	pkg, ok := sel.X.(*ast.Ident)
-	if !ok || !pkgs[pkg.Name] {
+	if !ok || pkgs[pkg.Name] == "" {
 		return
 	}
 	name := func(i int) string {
@@ -217,12 +228,20 @@ func (s *sourceFacts) assign(lhs []ast.Expr, rhs ast.Expr, pkgs map[string]bool,
 		}
 		return ""
 	}
-	key := madeKey(s.line(call.Pos()), sel.Sel.Name)
+	kind, ctx, cancel := sel.Sel.Name, name(0), name(1)
+	if makers := carriedMakers[pkgs[pkg.Name]]; makers != nil {
+		m, ok := makers[sel.Sel.Name]
+		if !ok {
+			return
+		}
+		kind, ctx, cancel = m.kind, name(m.result), ""
+	}
+	key := madeKey(s.line(call.Pos()), kind)
 	if m := s.made[key]; m != nil {
 		m.ambiguous = true
 		return
 	}
-	s.made[key] = &madeAt{name: name(0), cancel: name(1), fn: fn, body: body(fn)}
+	s.made[key] = &madeAt{name: ctx, cancel: cancel, fn: fn, body: body(fn)}
 }
 
 // deferred returns the line of the "defer cancel()" that made the call

@@ -69,16 +69,34 @@ func (r *recorder) since() Duration {
 }
 
 // CallerLine returns the example's line skip frames above its caller, or 0
-// when that frame is not in the example's file.
+// when that frame is not in the example's file. A frame in a package of a
+// module the runner carries (golang.org/x/sync/errgroup) stands for the
+// example's call into it: the line is that of the nearest example frame
+// above such frames, so that the context errgroup.WithContext makes is
+// said to be made at the example's call of WithContext.
 func CallerLine(skip int) int {
 	if rec == nil {
 		return 0
 	}
-	_, file, line, ok := runtime.Caller(skip + 1)
-	if !ok || !matchFile(file, rec.file) {
-		return 0
+	var pcs [16]uintptr
+	frames := runtime.CallersFrames(pcs[:runtime.Callers(skip+2, pcs[:])])
+	for {
+		f, more := frames.Next()
+		if matchFile(f.File, rec.file) {
+			return f.Line
+		}
+		if !more || !carriedFunc(f.Function) {
+			return 0
+		}
 	}
-	return line
+}
+
+// carriedFunc reports whether the function of that full name belongs to a
+// module outside the standard library that is not the example's own build
+// module or the interpreter: a module the runner carries.
+func carriedFunc(name string) bool {
+	first, _, slash := strings.Cut(name, "/")
+	return slash && strings.Contains(first, ".") && !strings.HasPrefix(name, "signalwire") && !strings.HasPrefix(name, "github.com/traefik/yaegi/")
 }
 
 // Tracing reports whether the current run records a trace.
