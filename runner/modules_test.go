@@ -3,11 +3,14 @@ package runner
 import (
 	"bytes"
 	"encoding/json"
+	"go/parser"
+	"go/token"
 	"io/fs"
 	"os"
 	"os/exec"
 	"path"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -207,4 +210,33 @@ func main() {
 		return
 	}
 	t.Fatalf("no context of errgroup.WithContext in the trace: %+v", res.Trace.Contexts)
+}
+
+// TestCarriedImportsAllowed: a carried package runs unfenced in allowlist
+// mode and in the browser, so it may import only what an example may
+// import there.
+func TestCarriedImportsAllowed(t *testing.T) {
+	err := fs.WalkDir(embedded, modulesDir+"/src", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".go") {
+			return err
+		}
+		b, err := embedded.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		f, err := parser.ParseFile(token.NewFileSet(), p, b, parser.ImportsOnly)
+		if err != nil {
+			return err
+		}
+		for _, imp := range f.Imports {
+			path, _ := strconv.Unquote(imp.Path.Value)
+			if why := importRefusal(path, IsolationAllowlist); why != "" {
+				t.Errorf("%s imports %q, which examples may not import without the sandbox: %s", p, path, why)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 }

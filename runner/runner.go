@@ -37,8 +37,11 @@
 // except what escapes the sandbox's rules or breaks the harness, listed by
 // [RefusedImports] (os/exec, os.StartProcess, syscall, unsafe, plugin, cgo,
 // runtime/debug, testing, most of runtime, //go:linkname, //go:embed);
-// file operations work on its run directory. Without the sandbox, it may
-// import only the packages listed by [AllowedImports]; from os only Args,
+// file operations work on its run directory. Under any isolation it may
+// also import the packages outside the standard library that the runner
+// carries, listed by [ModuleImports] (golang.org/x/sync/errgroup: see
+// modules.go). Without the sandbox, it may import only those and the
+// packages listed by [AllowedImports]; from os only Args,
 // Exit, Getenv, LookupEnv, Stdin, Stdout, Stderr, Interrupt, Kill and
 // Signal. What is not allowed is refused before anything runs, under both
 // engines, with the position of the offending import or use. So is a file
