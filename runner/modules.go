@@ -3,6 +3,7 @@ package runner
 import (
 	"bufio"
 	"bytes"
+	"embed"
 	"fmt"
 	"go/parser"
 	"go/token"
@@ -17,8 +18,8 @@ import (
 //go:generate go run modules_gen.go
 
 // Modules outside the standard library that examples may import are
-// carried by the runner as source, embedded with the runner's own files
-// (runner.go): _modules/modules.txt is their manifest, in the format of a
+// carried by the runner as source, embedded in carriedFS (and part of the
+// runner's Version): _modules/modules.txt is their manifest, in the format of a
 // vendor/modules.txt, and _modules/src holds each listed package's files
 // and its module's LICENSE, copied from the module cache at the version the
 // tool's go.mod requires by modules_gen.go (go generate ./runner);
@@ -38,9 +39,14 @@ import (
 // add the package to modules_gen.go's list, run go generate ./runner, and
 // check that yaegi interprets it (go run . check).
 
-// modulesDir is the directory of the carried modules in the embedded
-// files.
+// modulesDir is the directory of the carried modules in carriedFS.
 const modulesDir = "_modules"
+
+// carriedFS holds the carried modules. It is apart from the runner's own
+// embedded sources, which the browser's engine does not link.
+//
+//go:embed _modules
+var carriedFS embed.FS
 
 // carriedContext is the import path of the recording wrapper of context
 // for the carried packages in the compiled build: the example's wrapper
@@ -56,7 +62,7 @@ type carriedModule struct {
 
 // carried reads the manifest once.
 var carried = sync.OnceValue(func() []carriedModule {
-	b, err := embedded.ReadFile(modulesDir + "/modules.txt")
+	b, err := carriedFS.ReadFile(modulesDir + "/modules.txt")
 	if err != nil {
 		panic(err) // embedded: go generate ./runner writes it
 	}
@@ -134,7 +140,7 @@ func carriedRefusal() string {
 // carriedSources is the file system the interpreter reads the carried
 // packages from, as a GOPATH: src/golang.org/x/sync/errgroup/...
 func carriedSources() fs.FS {
-	sub, err := fs.Sub(embedded, modulesDir)
+	sub, err := fs.Sub(carriedFS, modulesDir)
 	if err != nil {
 		panic(err) // an embedded file system cannot fail
 	}
@@ -157,17 +163,17 @@ func addCarried(files map[string][]byte) error {
 	}
 	req.WriteString(")\n")
 	files["go.mod"] = append(files["go.mod"], req.Bytes()...)
-	manifest, err := embedded.ReadFile(modulesDir + "/modules.txt")
+	manifest, err := carriedFS.ReadFile(modulesDir + "/modules.txt")
 	if err != nil {
 		return err
 	}
 	files["vendor/modules.txt"] = manifest
 	src := modulesDir + "/src"
-	err = fs.WalkDir(embedded, src, func(p string, d fs.DirEntry, err error) error {
+	err = fs.WalkDir(carriedFS, src, func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
 		}
-		b, err := embedded.ReadFile(p)
+		b, err := carriedFS.ReadFile(p)
 		if err != nil {
 			return err
 		}

@@ -55,7 +55,7 @@ func TestModulesCurrent(t *testing.T) {
 		}
 		root := path.Join(modulesDir, "src", m.Path)
 		var have []string
-		fs.WalkDir(embedded, root, func(p string, d fs.DirEntry, err error) error {
+		fs.WalkDir(carriedFS, root, func(p string, d fs.DirEntry, err error) error {
 			if err == nil && !d.IsDir() {
 				have = append(have, strings.TrimPrefix(p, root+"/"))
 			}
@@ -65,7 +65,7 @@ func TestModulesCurrent(t *testing.T) {
 			t.Errorf("%s: the runner carries %q, want %q: go generate ./runner", m.Path, have, sorted(want))
 		}
 		for _, name := range want {
-			a, err := embedded.ReadFile(path.Join(root, name))
+			a, err := carriedFS.ReadFile(path.Join(root, name))
 			if err != nil {
 				continue // reported above
 			}
@@ -216,11 +216,11 @@ func main() {
 // mode and in the browser, so it may import only what an example may
 // import there.
 func TestCarriedImportsAllowed(t *testing.T) {
-	err := fs.WalkDir(embedded, modulesDir+"/src", func(p string, d fs.DirEntry, err error) error {
+	err := fs.WalkDir(carriedFS, modulesDir+"/src", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".go") {
 			return err
 		}
-		b, err := embedded.ReadFile(p)
+		b, err := carriedFS.ReadFile(p)
 		if err != nil {
 			return err
 		}

@@ -366,7 +366,7 @@ func (r *Runner) runBoth(ctx context.Context, file string, src []byte, o Options
 	return res, nil
 }
 
-//go:embed *.go harness/*.go harness/swcontext/*.go harness/swsignal/*.go _modules
+//go:embed *.go harness/*.go harness/swcontext/*.go harness/swsignal/*.go
 var embedded embed.FS
 
 var (
@@ -379,34 +379,36 @@ var (
 // and results are keyed by it, so a change to the runner never serves a
 // stale result, and editing a test throws nothing away.
 func Version() string {
-	versionOnce.Do(func() { version = versionOf(embedded) })
+	versionOnce.Do(func() { version = versionOf(embedded, carriedFS) })
 	return version
 }
 
-// versionOf hashes the files of fsys that are not tests.
-func versionOf(fsys fs.FS) string {
+// versionOf hashes the files of each file system that are not tests.
+func versionOf(fsyss ...fs.FS) string {
 	h := sha256.New()
-	var names []string
-	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+	for _, fsys := range fsyss {
+		var names []string
+		err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if !d.IsDir() && !strings.HasSuffix(p, "_test.go") {
+				names = append(names, p)
+			}
+			return nil
+		})
 		if err != nil {
-			return err
+			panic(err) // an embedded file system cannot fail
 		}
-		if !d.IsDir() && !strings.HasSuffix(p, "_test.go") {
-			names = append(names, p)
+		sort.Strings(names)
+		for _, n := range names {
+			b, err := fs.ReadFile(fsys, n)
+			if err != nil {
+				panic(err)
+			}
+			fmt.Fprintf(h, "%s\x00%d\x00", n, len(b))
+			h.Write(b)
 		}
-		return nil
-	})
-	if err != nil {
-		panic(err) // an embedded file system cannot fail
-	}
-	sort.Strings(names)
-	for _, n := range names {
-		b, err := fs.ReadFile(fsys, n)
-		if err != nil {
-			panic(err)
-		}
-		fmt.Fprintf(h, "%s\x00%d\x00", n, len(b))
-		h.Write(b)
 	}
 	return hex.EncodeToString(h.Sum(nil))[:16]
 }
