@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"embed"
 	"fmt"
+	"go/ast"
 	"go/parser"
 	"go/token"
 	"io/fs"
@@ -33,7 +34,9 @@ import (
 //
 // Under both engines a carried package's import "context" is the recording
 // wrapper, as the example's own is, so that a context made inside it
-// (errgroup.WithContext) is in the trace.
+// (errgroup.WithContext) is in the trace. Under the compiled engine its go
+// statements are recorded too, as the example's are, at the example's line
+// that called into the package (g.Go(...)).
 //
 // To let examples import another package: require its module in go.mod,
 // add the package to modules_gen.go's list, run go generate ./runner, and
@@ -178,7 +181,7 @@ func addCarried(files map[string][]byte) error {
 			return err
 		}
 		if strings.HasSuffix(p, ".go") {
-			if b, err = traceContextImport(p, b, carriedContext); err != nil {
+			if b, err = traceCarried(p, b, carriedContext); err != nil {
 				return err
 			}
 		}
@@ -199,26 +202,63 @@ func addCarried(files map[string][]byte) error {
 	if !found {
 		return fmt.Errorf("the build module has no %s to copy for the carried packages", wrapper)
 	}
+	files[path.Join(strings.TrimPrefix(carriedContext, buildModule+"/"), "zz_signalwire_go.go")] = []byte(carriedGo)
 	return nil
 }
 
-// traceContextImport rewrites import "context" in the Go file name to
-// import the recording wrapper at to, which is also package context. The
-// edit keeps every line where it was.
-func traceContextImport(name string, src []byte, to string) ([]byte, error) {
+// carriedGo is added to the carried packages' copy of the recording
+// wrapper: the wrapper of their go statements (traceCarried).
+const carriedGo = `package context
+
+import "` + buildModule + `/internal/harness"
+
+// SignalwireGo records a goroutine a carried package starts, at the
+// example's line that called into the package.
+func SignalwireGo[F any](f F) F { return harness.Go(harness.CallerLine(1), f) }
+`
+
+// traceCarried rewrites the Go file name of a carried package for the
+// compiled build: import "context" imports the recording wrapper at to,
+// which is also package context, and, where that import has its own name,
+// "go f(x)" becomes "go context.SignalwireGo(f)(x)". The edits keep every
+// line where it was.
+func traceCarried(name string, src []byte, to string) ([]byte, error) {
 	fset := token.NewFileSet()
-	f, err := parser.ParseFile(fset, name, src, parser.ImportsOnly)
+	f, err := parser.ParseFile(fset, name, src, parser.SkipObjectResolution)
 	if err != nil {
 		return nil, err
 	}
-	for i := len(f.Imports) - 1; i >= 0; i-- {
-		imp := f.Imports[i]
+	type edit struct {
+		at, end int
+		text    string
+	}
+	var edits []edit
+	named := false // the file says context.X for the wrapper
+	for _, imp := range f.Imports {
 		if imp.Path.Value != `"context"` {
 			continue
 		}
+		named = imp.Name == nil
 		at := fset.Position(imp.Path.Pos()).Offset
-		end := fset.Position(imp.Path.End()).Offset
-		src = append(src[:at:at], append([]byte(strconv.Quote(to)), src[end:]...)...)
+		edits = append(edits, edit{at, fset.Position(imp.Path.End()).Offset, strconv.Quote(to)})
 	}
-	return src, nil
+	if named {
+		ast.Inspect(f, func(n ast.Node) bool {
+			g, ok := n.(*ast.GoStmt)
+			if !ok {
+				return true
+			}
+			at := fset.Position(g.Call.Fun.Pos()).Offset
+			end := fset.Position(g.Call.Fun.End()).Offset
+			edits = append(edits, edit{at, at, "context.SignalwireGo("}, edit{end, end, ")"})
+			return true
+		})
+	}
+	// From the end, so that offsets stay valid.
+	sort.SliceStable(edits, func(i, j int) bool { return edits[i].at > edits[j].at })
+	out := append([]byte(nil), src...)
+	for _, e := range edits {
+		out = append(out[:e.at:e.at], append([]byte(e.text), out[e.end:]...)...)
+	}
+	return out, nil
 }

@@ -3,6 +3,7 @@ package runner
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"go/parser"
 	"go/token"
 	"io/fs"
@@ -238,5 +239,64 @@ func TestCarriedImportsAllowed(t *testing.T) {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestCarriedGoroutinesInTrace: under the compiled engine, the goroutines
+// errgroup starts are in the trace at the example's g.Go line, labelled by
+// that call, with their times; the last one, which returned before Wait
+// cancelled the group's context, is not said to have been ended by it,
+// though it was waiting on its Done.
+func TestCarriedGoroutinesInTrace(t *testing.T) {
+	src := `package main
+
+import (
+	"context"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+)
+
+func work(ctx context.Context, d time.Duration) func() error {
+	return func() error {
+		select {
+		case <-time.After(d):
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}
+
+func main() {
+	g, ctx := errgroup.WithContext(context.Background())
+	g.SetLimit(1)
+	for _, d := range []time.Duration{time.Second, 2 * time.Second} {
+		g.Go(work(ctx, d))
+	}
+	g.Wait()
+}
+`
+	res, err := testRunner(t).Run(t.Context(), "main.go", []byte(src), Options{Engine: EngineGo, Timeout: slowMachine})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Err != nil {
+		t.Fatal(res.Err)
+	}
+	var got []string
+	for _, g := range res.Trace.Goroutines {
+		ended := "never"
+		if g.Ended != nil {
+			ended = time.Duration(*g.Ended).String()
+		}
+		got = append(got, fmt.Sprintf("%s line %d from %v to %s waited on %d", g.Label, g.Line, time.Duration(g.Started), ended, g.WaitedOn))
+	}
+	want := []string{
+		"g.Go(work(ctx, d)) #1 line 25 from 0s to 1s waited on 0",
+		"g.Go(work(ctx, d)) #2 line 25 from 1s to 3s waited on 0",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("goroutines:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }

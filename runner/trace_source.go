@@ -93,6 +93,12 @@ func annotateTrace(t *Trace, src []byte) {
 		g := &t.Goroutines[i]
 		if st := s.golines[g.Line]; st != nil {
 			g.Label = s.goLabel(st, g.Args, perLine[g.Line] > 1, g.Nth)
+		} else if call := s.groupGo[g.Line]; call != nil {
+			// A goroutine a carried package started: errgroup's g.Go(f).
+			g.Label = oneLine(s.text(call))
+			if perLine[g.Line] > 1 {
+				g.Label = fmt.Sprintf("%s #%d", g.Label, g.Nth)
+			}
 		}
 	}
 }
@@ -113,6 +119,7 @@ type sourceFacts struct {
 	src     []byte
 	made    map[string]*madeAt
 	golines map[int]*ast.GoStmt
+	groupGo map[int]*ast.CallExpr   // x.Go(f) and x.TryGo(f) calls by line: errgroup's
 	calls   map[string]map[int]bool // variable -> lines where it is called, not deferred
 }
 
@@ -141,6 +148,7 @@ func (s *sourceFacts) read(f *ast.File) {
 		pkgs[name] = path
 	}
 	s.calls = map[string]map[int]bool{}
+	s.groupGo = map[int]*ast.CallExpr{}
 	deferred := map[*ast.CallExpr]bool{}
 	var funcs []ast.Node // the enclosing functions, innermost last
 	var visit func(n ast.Node) bool
@@ -158,6 +166,9 @@ func (s *sourceFacts) read(f *ast.File) {
 		case *ast.DeferStmt:
 			deferred[n.Call] = true
 		case *ast.CallExpr:
+			if sel, ok := n.Fun.(*ast.SelectorExpr); ok && (sel.Sel.Name == "Go" || sel.Sel.Name == "TryGo") && len(n.Args) == 1 {
+				s.groupGo[s.line(n.Pos())] = n
+			}
 			if id, ok := n.Fun.(*ast.Ident); ok && !deferred[n] {
 				if s.calls[id.Name] == nil {
 					s.calls[id.Name] = map[int]bool{}

@@ -38,13 +38,17 @@ type ctxRec struct {
 	cause    error  // the cause given to WithTimeoutCause or WithDeadlineCause
 	reason   string // why, when a cancel call is known to have done it
 	doneSeq  int64
-	byWait   bool // recorded when the example waited on its Done (DoneWaitOn)
+	// cancelSeq is the sequence number taken before the cancel call that
+	// closed it ran; 0 when no cancel call did.
+	cancelSeq int64
+	byWait    bool // recorded when the example waited on its Done (DoneWaitOn)
 }
 
 type goRec struct {
 	TraceGoroutine
-	goid int
-	wait doneWait // the Done it last waited on, when it returned
+	goid   int
+	wait   doneWait // the Done it last waited on, when it returned
+	endSeq int64    // the sequence number of its return
 }
 
 // doneWait is a goroutine's wait on the Done channel of a context.
@@ -291,6 +295,7 @@ func Cancel(i, line int, cancel func()) {
 		default:
 			d.reason, d.CancelLine = "cancel", line
 		}
+		d.cancelSeq = seq
 		r.finish(j, now, seq)
 	}
 }
@@ -416,6 +421,8 @@ func Go[F any](line int, f F) F {
 			r.mu.Lock()
 			now := r.since()
 			g.Ended = &now
+			r.seq++
+			g.endSeq = r.seq
 			if w, ok := r.waits[id]; ok {
 				g.wait = w
 			}
