@@ -244,7 +244,7 @@ func TestCarriedImportsAllowed(t *testing.T) {
 
 // TestCarriedGoroutinesInTrace: under the compiled engine, the goroutines
 // errgroup starts are in the trace at the example's g.Go line, labelled by
-// that call, with their times; the last one, which returned before Wait
+// the function g.Go was given, with their times; the last one, which returned before Wait
 // cancelled the group's context, is not said to have been ended by it,
 // though it was waiting on its Done.
 func TestCarriedGoroutinesInTrace(t *testing.T) {
@@ -293,8 +293,8 @@ func main() {
 		got = append(got, fmt.Sprintf("%s line %d from %v to %s waited on %d", g.Label, g.Line, time.Duration(g.Started), ended, g.WaitedOn))
 	}
 	want := []string{
-		"g.Go(work(ctx, d)) #1 line 25 from 0s to 1s waited on 0",
-		"g.Go(work(ctx, d)) #2 line 25 from 1s to 3s waited on 0",
+		"work(ctx, d) #1 line 25 from 0s to 1s waited on 0",
+		"work(ctx, d) #2 line 25 from 1s to 3s waited on 0",
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("goroutines:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))

@@ -94,8 +94,15 @@ func annotateTrace(t *Trace, src []byte) {
 		if st := s.golines[g.Line]; st != nil {
 			g.Label = s.goLabel(st, g.Args, perLine[g.Line] > 1, g.Nth)
 		} else if call := s.groupGo[g.Line]; call != nil {
-			// A goroutine a carried package started: errgroup's g.Go(f).
-			g.Label = oneLine(s.text(call))
+			// A goroutine a carried package started: errgroup's g.Go(f)
+			// runs f, which the label names.
+			g.Label = oneLine(s.text(call.Args[0]))
+			if lit, ok := ast.Unparen(call.Args[0]).(*ast.FuncLit); ok {
+				g.Label = "func"
+				if stmt := firstStatement(lit.Body); stmt != nil {
+					g.Label = "func: " + oneLine(s.text(stmt))
+				}
+			}
 			if perLine[g.Line] > 1 {
 				g.Label = fmt.Sprintf("%s #%d", g.Label, g.Nth)
 			}
