@@ -362,7 +362,8 @@ var sharedImports = map[string]bool{
 // linkable reports whether the example may be linked into a book: its
 // package-level variables are initialized without calling anything,
 // receiving or allocating much, it declares no large array, and it imports
-// nothing from sharedImports. Its init functions are not a concern: they
+// nothing from sharedImports nor from outside the standard library and
+// the carried modules. Its init functions are not a concern: they
 // run inside the bubble, for the selected example only.
 func linkable(file string, src []byte) bool {
 	fset := token.NewFileSet()
@@ -372,7 +373,7 @@ func linkable(file string, src []byte) bool {
 	}
 	for _, imp := range f.Imports {
 		p, err := strconv.Unquote(imp.Path.Value)
-		if err != nil || sharedImports[p] || !isStd(p) {
+		if err != nil || sharedImports[p] || !isStd(p) && !carriedImport(p) { // modules.go
 			return false
 		}
 	}

@@ -92,6 +92,24 @@ var loud = strings.ToUpper("alone")
 
 func main() { fmt.Println(loud) }
 `,
+	"group.go": `package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+)
+
+func main() {
+	g, ctx := errgroup.WithContext(context.Background())
+	g.Go(func() error { time.Sleep(time.Second); return errors.New("first") })
+	g.Go(func() error { <-ctx.Done(); return ctx.Err() })
+	fmt.Println(g.Wait(), context.Cause(ctx))
+}
+`,
 	"main.go": `package main
 
 import "fmt"
@@ -252,7 +270,8 @@ func TestLinkable(t *testing.T) {
 		{`var _ = http.HandleFunc`, true},
 		{`import _ "expvar"`, false},
 		{`import "runtime"`, false},
-		{`import "golang.org/x/sync/errgroup"`, false},
+		{`import "golang.org/x/sync/errgroup"`, true},
+		{`import "golang.org/x/net/html"`, false},
 		{`func init() { fmt.Println(strings.ToUpper("init")) }`, true},
 	}
 	for _, tt := range tests {
