@@ -2,6 +2,7 @@ package runner
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -328,5 +329,43 @@ func TestUnlinkNamesMain(t *testing.T) {
 	}
 	if got := topFunc(res.Err.Blocked[0].Func); got != "run" {
 		t.Errorf("topFunc(%q) = %q, want run", res.Err.Blocked[0].Func, got)
+	}
+}
+
+// TestDirectBuildVanishedArchive: an archive the list names that can no
+// longer be read (go clean -cache) is not the example's compile error:
+// the build falls back to go build, and the list is read again.
+func TestDirectBuildVanishedArchive(t *testing.T) {
+	r := &Runner{CacheDir: t.TempDir(), NoResultCache: true}
+	o := Options{Engine: EngineGo, Timeout: slowMachine}
+	src := "package main\n\nimport \"fmt\"\n\nfunc main() { fmt.Println(\"%s\") }\n"
+	if res, err := r.Run(t.Context(), "main.go", []byte(fmt.Sprintf(src, "first")), o); err != nil || res.Err != nil {
+		t.Fatalf("%v %+v", err, res)
+	}
+	tc, err := r.toolchain(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	mod, err := r.moduleDir(tc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, ok := exportSets.Load(mod)
+	if !ok {
+		t.Fatal("no list of archives in memory after a direct build")
+	}
+	set := v.(*exportSet)
+	set.lock <- struct{}{}
+	set.files["fmt"] = filepath.Join(t.TempDir(), "gone.a")
+	<-set.lock
+	res, err := r.Run(t.Context(), "main.go", []byte(fmt.Sprintf(src, "second")), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Err != nil || res.Stdout() != "second\n" {
+		t.Fatalf("error %v, output %q; want the program's output", res.Err, res.Stdout())
+	}
+	if v, ok := exportSets.Load(mod); ok && v.(*exportSet) == set {
+		t.Error("the list naming a vanished archive is still in memory")
 	}
 }

@@ -268,16 +268,30 @@ func (r *Runner) buildDirect(ctx context.Context, t *toolchain, mod, dir, file, 
 		return nil, err
 	}
 	if !ok {
+		// An archive the list names but cannot be read is the list's
+		// fault, though the compiler places it at the example's import.
+		if strings.Contains(stderr, "could not import ") {
+			forgetExports(mod)
+			return nil, errNoDirect
+		}
 		if e := compileError(file, filepath.Base(dir), base, stderr); e != nil {
 			return e, nil
 		}
+		forgetExports(mod)
 		return nil, errNoDirect
 	}
 	if _, ok, err := r.runTool(ctx, t, dir, "link", linkArgs(out, cfg, obj)...); err != nil || !ok {
 		if err != nil && err != errCompileTimeout {
 			return nil, err
 		}
+		forgetExports(mod)
 		return nil, errNoDirect
 	}
 	return nil, nil
 }
+
+// forgetExports drops the list of a module directory kept in memory after
+// a tool failed for no fault of the example's, such as an archive that
+// `go clean -cache` removed: the next build reads the list again, which
+// makes it anew if an archive it names is gone.
+func forgetExports(mod string) { exportSets.Delete(mod) }
