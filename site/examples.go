@@ -92,13 +92,17 @@ func (s *Site) RunWith(ctx context.Context, book *Book, limits runner.Options) (
 		return err
 	})
 	// The compiled engine builds the examples to run together first,
-	// linking what it can into one binary (runner.Prepare).
+	// linking what it can into one binary (runner.Prepare). That is only
+	// faster: if it fails, each run meets the same failure (no go
+	// command, say) and reports it with its example's name.
 	jobs := make([]runner.Job, len(todo))
 	for i, u := range todo {
 		jobs[i] = runner.Job{File: u.Example.File, Src: u.Example.Source, Options: runOptions(u, limits)}
 	}
-	if err := r.Prepare(gctx, jobs); err != nil {
-		g.Wait()
+	if err := r.Prepare(gctx, jobs); err != nil && gctx.Err() != nil {
+		if werr := g.Wait(); werr != nil {
+			return nil, werr // what stopped the group: the engine's build
+		}
 		return nil, err
 	}
 	for _, u := range todo {
