@@ -188,6 +188,11 @@ func interpSymbols(iso Isolation) interp.Exports {
 		if importRefusal(path, iso) != "" {
 			continue
 		}
+		if !partial(path, iso) {
+			// Use copies what it is given: no copy of ours first.
+			out[key] = syms
+			continue
+		}
 		m := map[string]reflect.Value{}
 		for name, v := range syms {
 			if nameRefusal(path, name, iso) == "" {
@@ -197,6 +202,15 @@ func interpSymbols(iso Isolation) interp.Exports {
 		out[key] = m
 	}
 	return out
+}
+
+// partial reports whether nameRefusal may refuse a name of path under iso.
+func partial(path string, iso Isolation) bool {
+	if iso == IsolationAllowlist {
+		return allowed[path] != nil
+	}
+	_, ok := restricted[path]
+	return ok
 }
 
 // exits makes log.Fatal exit with status 1 and os.Exit exit, as in Go;

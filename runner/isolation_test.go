@@ -222,3 +222,32 @@ func TestSandboxFailsAfterProbe(t *testing.T) {
 		t.Errorf("the runner said %q", log)
 	}
 }
+
+// TestInterpSymbolsWhole: interpSymbols hands yaegi the standard library's
+// tables as they are where nameRefusal refuses nothing, and filtered
+// copies where it refuses something.
+func TestInterpSymbolsWhole(t *testing.T) {
+	for _, iso := range []Isolation{IsolationSandbox, IsolationAllowlist} {
+		syms := interpSymbols(iso)
+		for key, all := range stdSymbols() {
+			slash := strings.LastIndex(key, "/")
+			if slash < 0 {
+				continue
+			}
+			path := key[:slash]
+			got, ok := syms[key]
+			if importRefusal(path, iso) != "" {
+				if ok {
+					t.Errorf("%s: %s is refused and handed over", iso, path)
+				}
+				continue
+			}
+			for name := range all {
+				_, kept := got[name]
+				if refused := nameRefusal(path, name, iso) != ""; kept == refused {
+					t.Errorf("%s: %s.%s refused %v, handed over %v", iso, path, name, refused, kept)
+				}
+			}
+		}
+	}
+}
