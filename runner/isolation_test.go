@@ -54,7 +54,14 @@ func refuseSandbox(t *testing.T, startFails bool) {
 // verdictEntry returns the cache entry of the verdict for r.
 func verdictEntry(t *testing.T, r *Runner) string {
 	t.Helper()
-	key := verdictKey(harness.LandlockABI())
+	exe := r.self
+	if exe == "" {
+		var err error
+		if exe, err = os.Executable(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	key := verdictKey(exe, harness.LandlockABI())
 	if key == "" {
 		t.Skip("this machine's boot cannot be told: no verdict is cached")
 	}
@@ -74,10 +81,11 @@ func TestSandboxVerdictIsCached(t *testing.T) {
 		t.Fatalf("the cached verdict is %q (%v), want %q", b, err, IsolationSandbox+"\n")
 	}
 
-	// The next process reads it: it does not probe, which with a program
-	// that cannot be the probe's child would fail.
+	// The next process reads it: it does not probe, which would fail
+	// where the kernel refuses.
 	newProcess(t)
-	r = &Runner{CacheDir: dir, NoResultCache: true, self: "/bin/true"}
+	refuseSandbox(t, true)
+	r = &Runner{CacheDir: dir, NoResultCache: true}
 	if iso := r.Isolation(t.Context()); iso != IsolationSandbox {
 		t.Fatalf("isolation %q with the verdict cached, want %q", iso, IsolationSandbox)
 	}
@@ -113,7 +121,7 @@ func TestSandboxVerdictCorrupt(t *testing.T) {
 			if err := os.WriteFile(entry, []byte(content), 0o644); err != nil {
 				t.Fatal(err)
 			}
-			r.self = "/bin/true"
+			refuseSandbox(t, true)
 			if iso := r.Isolation(t.Context()); iso != IsolationAllowlist {
 				t.Fatalf("isolation %q with a failing probe, want %q", iso, IsolationAllowlist)
 			}
