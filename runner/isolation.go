@@ -81,9 +81,8 @@ var (
 // to allowlist-only mode. NoSandbox, or SIGNALWIRE_SANDBOX=off in the
 // environment, asks for that mode.
 //
-// Only the verdict that the sandbox works is cached, keyed by the
-// executable (its path, size and time), the kernel's release and boot, the
-// user and the Landlock ABI,
+// Only the verdict that the sandbox works is cached, keyed by the kernel's
+// release and boot, the user and the Landlock ABI,
 // so that a machine that gains its sandbox (a sysctl, a new kernel) has
 // it at once. A cached verdict that has gone stale within the same boot
 // fails closed: every child builds its sandbox before anything of the
@@ -118,19 +117,19 @@ func (r *Runner) learn(ctx context.Context, m *machineSandbox) {
 	if m.abi > 0 {
 		m.mode = IsolationSandbox
 	}
-	// The answer is for the whole process: a caller's cancelled context
-	// must not decide it.
-	exe, err := r.self, error(nil)
-	if exe == "" {
-		exe, err = os.Executable()
-	}
 	entry := ""
-	if key := verdictKey(exe, m.abi); err == nil && key != "" {
+	if key := verdictKey(m.abi); key != "" {
 		entry = filepath.Join(r.cacheDir(), "sandbox", key)
 		if b, err := os.ReadFile(entry); err == nil && string(b) == string(m.mode)+"\n" {
 			m.entry = entry
 			return
 		}
+	}
+	// The answer is for the whole process: a caller's cancelled context
+	// must not decide it.
+	exe, err := r.self, error(nil)
+	if exe == "" {
+		exe, err = os.Executable()
 	}
 	if err == nil {
 		err = probeSandbox(context.WithoutCancel(ctx), exe, m.abi)

@@ -91,17 +91,13 @@ func probeSandbox(ctx context.Context, exe string, abi int) error {
 	return fmt.Errorf("starting a child in new namespaces: %w", err)
 }
 
-// verdictKey names the cached verdict that the sandbox works for the
-// program exe (see [Runner.Isolation]): exe's path, size and modification
-// time (a rebuilt tool, whose fence code may have changed, probes again),
-// the kernel's release and boot, the user and the Landlock ABI. It is ""
-// when one of them cannot be told, and then the sandbox is probed in every
-// process.
-func verdictKey(exe string, abi int) string {
-	st, err := os.Stat(exe)
-	if err != nil {
-		return ""
-	}
+// verdictKey names the cached verdict that the sandbox works (see
+// [Runner.Isolation]): the kernel's release and boot, the user and the
+// Landlock ABI. Not the program: `go run .` builds the tool anew after each
+// edit, and a verdict that a changed fence makes stale fails closed like
+// any other. It is "" when the boot cannot be told, and then the sandbox
+// is probed in every process.
+func verdictKey(abi int) string {
 	boot, err := os.ReadFile("/proc/sys/kernel/random/boot_id")
 	if err != nil {
 		return ""
@@ -111,8 +107,8 @@ func verdictKey(exe string, abi int) string {
 		return ""
 	}
 	h := sha256.New()
-	fmt.Fprintf(h, "%s\x00%d\x00%d\x00%s\x00%s\x00%s\x00%d\x00%d\x00%d\x00",
-		exe, st.Size(), st.ModTime().UnixNano(), unix.ByteSliceToString(u.Release[:]), unix.ByteSliceToString(u.Version[:]),
+	fmt.Fprintf(h, "sandbox verdict 1\x00%s\x00%s\x00%s\x00%d\x00%d\x00%d\x00",
+		unix.ByteSliceToString(u.Release[:]), unix.ByteSliceToString(u.Version[:]),
 		strings.TrimSpace(string(boot)), os.Getuid(), os.Getgid(), abi)
 	return hex.EncodeToString(h.Sum(nil))[:32]
 }

@@ -22,7 +22,7 @@ func probeChild() {}
 
 // verdictKey is "": without Linux there is no sandbox to keep a verdict
 // about.
-func verdictKey(exe string, abi int) string { return "" }
+func verdictKey(abi int) string { return "" }
 
 func enterInPlace() (Isolation, error) { return IsolationAllowlist, nil }
 
