@@ -135,6 +135,10 @@ func interpChild() {
 		Stderr: stderr,
 		Args:   os.Args[1:],
 		Env:    filterEnv(os.Environ()),
+		// The packages outside the standard library that examples
+		// may import: modules.go.
+		SourcecodeFilesystem: carriedSources(),
+		GoPath:               ".",
 	})
 	os.Unsetenv("YAEGI_SPECIAL_STDIO")
 	restore := withoutGenericSources(src)
