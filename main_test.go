@@ -41,6 +41,7 @@ func TestBook(t *testing.T) {
 	if testing.Short() {
 		t.Skip("the book check runs every example")
 	}
+	t.Parallel()
 	r := &runner.Runner{}
 	var out bytes.Buffer
 	c := &check.Checker{
@@ -427,6 +428,7 @@ func isDark(rgb string) bool {
 // read, long code lines wrapping on a phone and on request, the 404 page
 // served for a nested path, the decision table's links, and printing.
 func TestReading(t *testing.T) {
+	t.Parallel()
 	ctx := browser.New(t)
 	srv, missing := serveSite(t, "public")
 	do := func(t *testing.T, steps ...chromedp.Action[chromedp.Void]) {

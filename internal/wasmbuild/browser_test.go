@@ -3,10 +3,13 @@ package wasmbuild
 import (
 	"context"
 	"encoding/json"
+	"flag"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -117,51 +120,85 @@ func chapters(t testing.TB, p page, base string) []string {
 
 // TestBrowserRunsGolden: in headless Chromium, the Run button of every
 // example on the virtual clock without a declared divergence prints
-// exactly the example's golden output.
+// exactly the example's golden output. The chapters are read side by side,
+// each in a tab (and so an engine's worker) of its own, as many at once as
+// go test runs tests (-parallel).
 func TestBrowserRunsGolden(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("builds the book and the engine")
 	}
 	ctx := browser.New(t)
 	srv := bookSite(t)
-	p := page{t, ctx}
 	root := repoRoot(t)
-	seen := map[string]bool{}
-	checked := 0
-	for _, pg := range chapters(t, p, srv.URL) {
-		p.do(chromedp.Navigate(srv.URL + "/" + pg))
-		var ids []string
-		// Click every Run button of the page at once: the worker runs
-		// them one after the other.
-		if err := json.Unmarshal([]byte(p.eval(`JSON.stringify([...document.querySelectorAll("figure.example[data-play=virtual]:not([data-divergence])")].map(f => {
-			f.querySelector("button.play-run").click();
-			return f.id + " " + f.dataset.name;
-		}))`)), &ids); err != nil {
-			t.Fatal(err)
-		}
-		for _, s := range ids {
-			id, name, _ := strings.Cut(s, " ")
-			p.waitFor(`(f => !!f.querySelector(".play-result") && !f.querySelector("button.play-run").disabled)(document.getElementById(` + jsString(id) + `))`)
-			if seen[name] {
-				continue
-			}
-			seen[name] = true
-			golden, err := os.ReadFile(filepath.Join(root, "examples", name, "output.txt"))
-			if err != nil {
-				continue // an example whose output the book hides has no golden file
-			}
-			got := p.eval(`(r => { const o = r.querySelector("pre.out"); return o ? o.textContent : ""; })(document.getElementById(` + jsString(id+"-result") + `))`)
-			if got != string(golden) {
-				errText := p.eval(`(e => e ? e.textContent : "")(document.querySelector("#` + id + `-result .play-error"))`)
-				t.Errorf("%s (%s): the browser printed\n%s\nwant its golden output\n%s\n%s", name, pg, got, golden, errText)
-			}
-			checked++
-		}
+	tabs := make(chan context.Context, parallel())
+	tabs <- ctx
+	for len(tabs) < cap(tabs) {
+		tabs <- browser.Tab(t, ctx)
 	}
+	var (
+		mu      sync.Mutex
+		seen    = map[string]bool{}
+		checked = 0
+	)
+	t.Run("chapters", func(t *testing.T) {
+		for _, pg := range chapters(t, page{t, ctx}, srv.URL) {
+			t.Run(strings.TrimSuffix(pg, ".html"), func(t *testing.T) {
+				t.Parallel()
+				ctx := <-tabs
+				defer func() { tabs <- ctx }()
+				p := page{t, ctx}
+				p.do(chromedp.Navigate(srv.URL + "/" + pg))
+				var ids []string
+				// Click every Run button of the page at once: the worker
+				// runs them one after the other.
+				if err := json.Unmarshal([]byte(p.eval(`JSON.stringify([...document.querySelectorAll("figure.example[data-play=virtual]:not([data-divergence])")].map(f => {
+					f.querySelector("button.play-run").click();
+					return f.id + " " + f.dataset.name;
+				}))`)), &ids); err != nil {
+					t.Fatal(err)
+				}
+				for _, s := range ids {
+					id, name, _ := strings.Cut(s, " ")
+					p.waitFor(`(f => !!f.querySelector(".play-result") && !f.querySelector("button.play-run").disabled)(document.getElementById(` + jsString(id) + `))`)
+					mu.Lock()
+					again := seen[name]
+					seen[name] = true
+					mu.Unlock()
+					if again {
+						continue
+					}
+					golden, err := os.ReadFile(filepath.Join(root, "examples", name, "output.txt"))
+					if err != nil {
+						continue // an example whose output the book hides has no golden file
+					}
+					got := p.eval(`(r => { const o = r.querySelector("pre.out"); return o ? o.textContent : ""; })(document.getElementById(` + jsString(id+"-result") + `))`)
+					if got != string(golden) {
+						errText := p.eval(`(e => e ? e.textContent : "")(document.querySelector("#` + id + `-result .play-error"))`)
+						t.Errorf("%s (%s): the browser printed\n%s\nwant its golden output\n%s\n%s", name, pg, got, golden, errText)
+					}
+					mu.Lock()
+					checked++
+					mu.Unlock()
+				}
+			})
+		}
+	})
 	if checked < 40 {
 		t.Errorf("checked only %d examples; the book has more on the virtual clock", checked)
 	}
 	t.Logf("%d examples print their golden output in the browser", checked)
+}
+
+// parallel is how many tests go test runs at once: its -parallel flag,
+// GOMAXPROCS by default.
+func parallel() int {
+	if f := flag.Lookup("test.parallel"); f != nil {
+		if n, err := strconv.Atoi(f.Value.String()); err == nil && n > 0 {
+			return n
+		}
+	}
+	return runtime.GOMAXPROCS(0)
 }
 
 func jsString(s string) string {
@@ -181,6 +218,7 @@ func figure(name string) string {
 // SIGNALWIRE_SCREENSHOTS=DIR, the edited run is saved there in both
 // themes, on a desktop and at phone width.
 func TestBrowserEdit(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("builds the book and the engine")
 	}
@@ -273,6 +311,7 @@ func TestBrowserEdit(t *testing.T) {
 // browser and says how to run it; one with a declared divergence says so
 // next to its Run button.
 func TestBrowserNotes(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("builds the book and the engine")
 	}
@@ -298,6 +337,7 @@ func TestBrowserNotes(t *testing.T) {
 // the page after the runner's limit, with the runner's message, and the
 // next run works in a fresh worker.
 func TestBrowserStopsEndlessLoop(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("builds the book and the engine")
 	}
@@ -325,6 +365,7 @@ func TestBrowserStopsEndlessLoop(t *testing.T) {
 // TestBrowserLoadsOnDemand: reading a page downloads nothing of the
 // engine; the first Edit does.
 func TestBrowserLoadsOnDemand(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("builds the book and the engine")
 	}
