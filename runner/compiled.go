@@ -196,6 +196,9 @@ func (r *Runner) moduleDir(t *toolchain) (string, error) {
 		// The harness is copied into the build's module.
 		files["internal/"+name] = bytes.ReplaceAll(b, []byte(`"signalwire/runner/harness"`), []byte(`"`+buildModule+`/internal/harness"`))
 	}
+	if err := addCarried(files); err != nil { // modules.go
+		return "", err
+	}
 	for name, b := range files {
 		p := filepath.Join(tmp, filepath.FromSlash(name))
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {

@@ -133,6 +133,10 @@ func interpChild() {
 		Stderr: stderr,
 		Args:   os.Args[1:],
 		Env:    filterEnv(os.Environ()),
+		// The packages outside the standard library that examples
+		// may import: modules.go.
+		SourcecodeFilesystem: carriedSources(),
+		GoPath:               ".",
 	})
 	os.Unsetenv("YAEGI_SPECIAL_STDIO")
 	if err := i.Use(interpSymbols(iso)); err != nil {

@@ -37,8 +37,11 @@
 // except what escapes the sandbox's rules or breaks the harness, listed by
 // [RefusedImports] (os/exec, os.StartProcess, syscall, unsafe, plugin, cgo,
 // runtime/debug, testing, most of runtime, //go:linkname, //go:embed);
-// file operations work on its run directory. Without the sandbox, it may
-// import only the packages listed by [AllowedImports]; from os only Args,
+// file operations work on its run directory. Under any isolation it may
+// also import the packages outside the standard library that the runner
+// carries, listed by [ModuleImports] (golang.org/x/sync/errgroup: see
+// modules.go). Without the sandbox, it may import only those and the
+// packages listed by [AllowedImports]; from os only Args,
 // Exit, Getenv, LookupEnv, Stdin, Stdout, Stderr, Interrupt, Kill and
 // Signal. What is not allowed is refused before anything runs, under both
 // engines, with the position of the offending import or use. So is a file
@@ -376,34 +379,36 @@ var (
 // and results are keyed by it, so a change to the runner never serves a
 // stale result, and editing a test throws nothing away.
 func Version() string {
-	versionOnce.Do(func() { version = versionOf(embedded) })
+	versionOnce.Do(func() { version = versionOf(embedded, carriedFS) })
 	return version
 }
 
-// versionOf hashes the files of fsys that are not tests.
-func versionOf(fsys fs.FS) string {
+// versionOf hashes the files of each file system that are not tests.
+func versionOf(fsyss ...fs.FS) string {
 	h := sha256.New()
-	var names []string
-	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+	for _, fsys := range fsyss {
+		var names []string
+		err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if !d.IsDir() && !strings.HasSuffix(p, "_test.go") {
+				names = append(names, p)
+			}
+			return nil
+		})
 		if err != nil {
-			return err
+			panic(err) // an embedded file system cannot fail
 		}
-		if !d.IsDir() && !strings.HasSuffix(p, "_test.go") {
-			names = append(names, p)
+		sort.Strings(names)
+		for _, n := range names {
+			b, err := fs.ReadFile(fsys, n)
+			if err != nil {
+				panic(err)
+			}
+			fmt.Fprintf(h, "%s\x00%d\x00", n, len(b))
+			h.Write(b)
 		}
-		return nil
-	})
-	if err != nil {
-		panic(err) // an embedded file system cannot fail
-	}
-	sort.Strings(names)
-	for _, n := range names {
-		b, err := fs.ReadFile(fsys, n)
-		if err != nil {
-			panic(err)
-		}
-		fmt.Fprintf(h, "%s\x00%d\x00", n, len(b))
-		h.Write(b)
 	}
 	return hex.EncodeToString(h.Sum(nil))[:16]
 }

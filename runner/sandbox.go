@@ -134,6 +134,12 @@ func RefusedImports() []string {
 
 // importRefusal says why path may not be imported under iso, "" when it may.
 func importRefusal(path string, iso Isolation) string {
+	if carriedImport(path) { // modules.go
+		return ""
+	}
+	if first, _, _ := strings.Cut(path, "/"); strings.Contains(first, ".") {
+		return carriedRefusal()
+	}
 	if iso == IsolationAllowlist {
 		if _, ok := allowed[path]; !ok {
 			return "it is not in the allowlist of examples run without the OS sandbox"
@@ -147,9 +153,6 @@ func importRefusal(path string, iso Isolation) string {
 		if strings.HasSuffix(p, "/") && strings.HasPrefix(path, p) {
 			return why
 		}
-	}
-	if first, _, _ := strings.Cut(path, "/"); strings.Contains(first, ".") {
-		return "examples use only the standard library"
 	}
 	return ""
 }

@@ -146,7 +146,8 @@ func TestRefusedImportsSayWhy(t *testing.T) {
 		"process":   {"package main\n\nimport \"os\"\n\nfunc main() {\n\tos.StartProcess(\"/bin/true\", nil, nil)\n}\n", 6, "starts other programs"},
 		"runtime":   {"package main\n\nimport \"runtime\"\n\nfunc main() {\n\truntime.Goexit()\n}\n", 6, "only"},
 		"synctest":  {"package main\n\nimport \"testing/synctest\"\n\nfunc main() { synctest.Wait() }\n", 3, "synctest bubble"},
-		"thirdpart": {"package main\n\nimport \"golang.org/x/sync/errgroup\"\n\nfunc main() { _ = errgroup.Group{} }\n", 3, "standard library"},
+		"thirdpart": {"package main\n\nimport \"github.com/example/errgroup\"\n\nfunc main() { _ = errgroup.Group{} }\n", 3, "standard library and the packages the runner carries (golang.org/x/sync/errgroup"},
+		"uncarried": {"package main\n\nimport \"golang.org/x/sync/semaphore\"\n\nfunc main() { _ = semaphore.NewWeighted(1) }\n", 3, "README.md says how to add one"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			res, err := r.Run(t.Context(), "main.go", []byte(tc.src), Options{Engine: EngineGo})

@@ -93,6 +93,19 @@ func annotateTrace(t *Trace, src []byte) {
 		g := &t.Goroutines[i]
 		if st := s.golines[g.Line]; st != nil {
 			g.Label = s.goLabel(st, g.Args, perLine[g.Line] > 1, g.Nth)
+		} else if call := s.groupGo[g.Line]; call != nil {
+			// A goroutine a carried package started: errgroup's g.Go(f)
+			// runs f, which the label names.
+			g.Label = oneLine(s.text(call.Args[0]))
+			if lit, ok := ast.Unparen(call.Args[0]).(*ast.FuncLit); ok {
+				g.Label = "func"
+				if stmt := firstStatement(lit.Body); stmt != nil {
+					g.Label = "func: " + oneLine(s.text(stmt))
+				}
+			}
+			if perLine[g.Line] > 1 {
+				g.Label = fmt.Sprintf("%s #%d", g.Label, g.Nth)
+			}
 		}
 	}
 }
@@ -113,6 +126,7 @@ type sourceFacts struct {
 	src     []byte
 	made    map[string]*madeAt
 	golines map[int]*ast.GoStmt
+	groupGo map[int]*ast.CallExpr   // x.Go(f) and x.TryGo(f) calls by line: errgroup's
 	calls   map[string]map[int]bool // variable -> lines where it is called, not deferred
 }
 
@@ -128,19 +142,20 @@ func (s *sourceFacts) text(n ast.Node) string {
 
 // read collects the facts of the file.
 func (s *sourceFacts) read(f *ast.File) {
-	pkgs := map[string]bool{} // names of the context and os/signal packages
+	pkgs := map[string]string{} // names of the packages that make contexts -> their paths
 	for _, imp := range f.Imports {
 		path, _ := strconv.Unquote(imp.Path.Value)
-		if path != "context" && path != "os/signal" {
+		if path != "context" && path != "os/signal" && carriedMakers[path] == nil {
 			continue
 		}
 		name := path[strings.LastIndex(path, "/")+1:]
 		if imp.Name != nil {
 			name = imp.Name.Name
 		}
-		pkgs[name] = true
+		pkgs[name] = path
 	}
 	s.calls = map[string]map[int]bool{}
+	s.groupGo = map[int]*ast.CallExpr{}
 	deferred := map[*ast.CallExpr]bool{}
 	var funcs []ast.Node // the enclosing functions, innermost last
 	var visit func(n ast.Node) bool
@@ -158,6 +173,9 @@ func (s *sourceFacts) read(f *ast.File) {
 		case *ast.DeferStmt:
 			deferred[n.Call] = true
 		case *ast.CallExpr:
+			if sel, ok := n.Fun.(*ast.SelectorExpr); ok && (sel.Sel.Name == "Go" || sel.Sel.Name == "TryGo") && len(n.Args) == 1 {
+				s.groupGo[s.line(n.Pos())] = n
+			}
 			if id, ok := n.Fun.(*ast.Ident); ok && !deferred[n] {
 				if s.calls[id.Name] == nil {
 					s.calls[id.Name] = map[int]bool{}
@@ -194,8 +212,19 @@ func body(fn ast.Node) *ast.BlockStmt {
 	return nil
 }
 
+// carriedMakers are the functions of the carried packages (modules.go)
+// that make a context: the kind the trace records for it (the call of the
+// context package they make it with) and which of their results is the
+// context. They have no cancel function of their own.
+var carriedMakers = map[string]map[string]struct {
+	kind   string
+	result int
+}{
+	"golang.org/x/sync/errgroup": {"WithContext": {"WithCancelCause", 1}},
+}
+
 // assign records lhs = rhs when rhs makes a context.
-func (s *sourceFacts) assign(lhs []ast.Expr, rhs ast.Expr, pkgs map[string]bool, fn ast.Node) {
+func (s *sourceFacts) assign(lhs []ast.Expr, rhs ast.Expr, pkgs map[string]string, fn ast.Node) {
 	call, ok := rhs.(*ast.CallExpr)
 	if !ok {
 		return
@@ -205,7 +234,7 @@ func (s *sourceFacts) assign(lhs []ast.Expr, rhs ast.Expr, pkgs map[string]bool,
 		return
 	}
 	pkg, ok := sel.X.(*ast.Ident)
-	if !ok || !pkgs[pkg.Name] {
+	if !ok || pkgs[pkg.Name] == "" {
 		return
 	}
 	name := func(i int) string {
@@ -217,12 +246,20 @@ func (s *sourceFacts) assign(lhs []ast.Expr, rhs ast.Expr, pkgs map[string]bool,
 		}
 		return ""
 	}
-	key := madeKey(s.line(call.Pos()), sel.Sel.Name)
+	kind, ctx, cancel := sel.Sel.Name, name(0), name(1)
+	if makers := carriedMakers[pkgs[pkg.Name]]; makers != nil {
+		m, ok := makers[sel.Sel.Name]
+		if !ok {
+			return
+		}
+		kind, ctx, cancel = m.kind, name(m.result), ""
+	}
+	key := madeKey(s.line(call.Pos()), kind)
 	if m := s.made[key]; m != nil {
 		m.ambiguous = true
 		return
 	}
-	s.made[key] = &madeAt{name: name(0), cancel: name(1), fn: fn, body: body(fn)}
+	s.made[key] = &madeAt{name: ctx, cancel: cancel, fn: fn, body: body(fn)}
 }
 
 // deferred returns the line of the "defer cancel()" that made the call

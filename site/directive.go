@@ -80,7 +80,8 @@ func isDirective(line []byte) bool {
 //	                       line after it matching END
 //
 // Without an address the whole file is shown, less a leading //go:build
-// line. Either way, lines containing the word OMIT are never shown.
+// line. Either way, lines containing the word OMIT are never shown, nor
+// blank lines at the end of what is shown.
 //
 // OPTION (optionRE) is KEY, KEY=VALUE or KEY="VALUE", the quoted form being
 // a Go string literal, so it may hold spaces. Each option is given at most
@@ -359,6 +360,14 @@ func (d *Directive) selectLines(src []byte) ([]int, error) {
 	}
 	if len(shown) == 0 {
 		return nil, fmt.Errorf("address %s selects only OMIT lines", d.Address)
+	}
+	// Blank lines at the end say nothing: an OMIT line that ends a range
+	// comes after one, since gofmt separates it from the function before.
+	for len(shown) > 0 && strings.TrimSpace(lines[shown[len(shown)-1]-1]) == "" {
+		shown = shown[:len(shown)-1]
+	}
+	if len(shown) == 0 {
+		return nil, fmt.Errorf("address %s selects only blank lines", d.Address)
 	}
 	return shown, nil
 }

@@ -100,6 +100,7 @@ func helper() int { return 1 } // OMIT
 func main() {
 	fmt.Println(helper())
 }
+
 // END OMIT
 `)
 	for _, tc := range []struct {
@@ -111,6 +112,7 @@ func main() {
 		{"/^func/", []int{9}}, // the first match is an OMIT line
 		{"/START OMIT/,/END OMIT/", []int{9, 10, 11}},
 		{"/^import/,/^}/", []int{5, 6, 9, 10, 11}},
+		{"/^$/", nil}, // only a blank line
 	} {
 		t.Run(tc.address, func(t *testing.T) {
 			d, err := ParseDirective(strings.TrimSpace(".example x " + tc.address))
@@ -118,6 +120,12 @@ func main() {
 				t.Fatal(err)
 			}
 			got, err := d.selectLines(src)
+			if tc.address == "/^$/" {
+				if err == nil || !strings.Contains(err.Error(), "selects only blank lines") {
+					t.Fatalf("got %v, %v; want a blank-lines error", got, err)
+				}
+				return
+			}
 			if tc.address == "/^func/" {
 				if err == nil || !strings.Contains(err.Error(), "selects only OMIT lines") {
 					t.Fatalf("got %v, %v; want an OMIT error", got, err)

@@ -319,11 +319,11 @@ func TestBrowserNotes(t *testing.T) {
 	srv := bookSite(t)
 	p := page{t, ctx}
 	p.do(chromedp.Navigate(srv.URL + "/servers.html"))
-	fig := figure("client-gives-up")
+	fig := figure("disconnect-needs-body")
 	if got := p.eval(fig + `.querySelector("button.play-run") ? "run" : "none"`); got != "none" {
 		t.Errorf("a realtime example has a Run button")
 	}
-	if got := p.eval(fig + `.querySelector(".play-note").textContent`); !strings.Contains(got, "go run . run examples/client-gives-up/main.go") {
+	if got := p.eval(fig + `.querySelector(".play-note").textContent`); !strings.Contains(got, "go run . run examples/disconnect-needs-body/main.go") {
 		t.Errorf("the realtime example's note says %q", got)
 	}
 	p.do(chromedp.Navigate(srv.URL + "/values.html"))

@@ -38,13 +38,17 @@ type ctxRec struct {
 	cause    error  // the cause given to WithTimeoutCause or WithDeadlineCause
 	reason   string // why, when a cancel call is known to have done it
 	doneSeq  int64
-	byWait   bool // recorded when the example waited on its Done (DoneWaitOn)
+	// cancelSeq is the sequence number taken before the cancel call that
+	// closed it ran; 0 when no cancel call did.
+	cancelSeq int64
+	byWait    bool // recorded when the example waited on its Done (DoneWaitOn)
 }
 
 type goRec struct {
 	TraceGoroutine
-	goid int
-	wait doneWait // the Done it last waited on, when it returned
+	goid   int
+	wait   doneWait // the Done it last waited on, when it returned
+	endSeq int64    // the sequence number of its return
 }
 
 // doneWait is a goroutine's wait on the Done channel of a context.
@@ -69,16 +73,34 @@ func (r *recorder) since() Duration {
 }
 
 // CallerLine returns the example's line skip frames above its caller, or 0
-// when that frame is not in the example's file.
+// when that frame is not in the example's file. A frame in a package of a
+// module the runner carries (golang.org/x/sync/errgroup) stands for the
+// example's call into it: the line is that of the nearest example frame
+// above such frames, so that the context errgroup.WithContext makes is
+// said to be made at the example's call of WithContext.
 func CallerLine(skip int) int {
 	if rec == nil {
 		return 0
 	}
-	_, file, line, ok := runtime.Caller(skip + 1)
-	if !ok || !matchFile(file, rec.file) {
-		return 0
+	var pcs [16]uintptr
+	frames := runtime.CallersFrames(pcs[:runtime.Callers(skip+2, pcs[:])])
+	for {
+		f, more := frames.Next()
+		if matchFile(f.File, rec.file) {
+			return f.Line
+		}
+		if !more || !carriedFunc(f.Function) {
+			return 0
+		}
 	}
-	return line
+}
+
+// carriedFunc reports whether the function of that full name belongs to a
+// module outside the standard library that is not the example's own build
+// module or the interpreter: a module the runner carries.
+func carriedFunc(name string) bool {
+	first, _, slash := strings.Cut(name, "/")
+	return slash && strings.Contains(first, ".") && !strings.HasPrefix(name, "signalwire") && !strings.HasPrefix(name, "github.com/traefik/yaegi/")
 }
 
 // Tracing reports whether the current run records a trace.
@@ -273,6 +295,7 @@ func Cancel(i, line int, cancel func()) {
 		default:
 			d.reason, d.CancelLine = "cancel", line
 		}
+		d.cancelSeq = seq
 		r.finish(j, now, seq)
 	}
 }
@@ -398,6 +421,8 @@ func Go[F any](line int, f F) F {
 			r.mu.Lock()
 			now := r.since()
 			g.Ended = &now
+			r.seq++
+			g.endSeq = r.seq
 			if w, ok := r.waits[id]; ok {
 				g.wait = w
 			}

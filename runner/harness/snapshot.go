@@ -108,9 +108,12 @@ func (r *recorder) snapshot(end time.Duration, leaks []Leak) *Trace {
 		// It waited on a Done that closed after it began to wait, and
 		// returned at that instant: the cancellation ended it. A wait that
 		// began at the instant of the cancellation is left out: whether
-		// it began before depends on scheduling.
+		// it began before depends on scheduling. So is a goroutine that
+		// returned before the cancel call began (its wait ended another
+		// way, and its return let the caller cancel: errgroup's Wait).
 		if w := g.wait; w.ctx >= 0 && tg.Ended != nil {
-			if c := r.ctxs[w.ctx]; c.Done != nil && *c.Done == *tg.Ended && c.doneSeq > w.seq && w.at < *c.Done {
+			if c := r.ctxs[w.ctx]; c.Done != nil && *c.Done == *tg.Ended && c.doneSeq > w.seq && w.at < *c.Done &&
+				(c.cancelSeq == 0 || g.endSeq == 0 || g.endSeq > c.cancelSeq) {
 				tg.WaitedOn, tg.WaitLine = newID[w.ctx], w.line
 			}
 		}
