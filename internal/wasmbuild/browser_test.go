@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -141,49 +142,62 @@ func TestBrowserRunsGolden(t *testing.T) {
 		seen    = map[string]bool{}
 		checked = 0
 	)
+	// runPage presses every Run button of the page at once (the worker
+	// runs them one after the other) and checks the output of each
+	// example not checked on another page.
+	runPage := func(t *testing.T, p page, pg string) {
+		p.do(chromedp.Navigate(srv.URL + "/" + pg))
+		var ids []string
+		if err := json.Unmarshal([]byte(p.eval(`JSON.stringify([...document.querySelectorAll("figure.example[data-play=virtual]:not([data-divergence])")].map(f => {
+			f.querySelector("button.play-run").click();
+			return f.id + " " + f.dataset.name;
+		}))`)), &ids); err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range ids {
+			id, name, _ := strings.Cut(s, " ")
+			p.waitFor(`(f => !!f.querySelector(".play-result") && !f.querySelector("button.play-run").disabled)(document.getElementById(` + jsString(id) + `))`)
+			mu.Lock()
+			again := seen[name]
+			seen[name] = true
+			mu.Unlock()
+			if again {
+				continue
+			}
+			golden, err := os.ReadFile(filepath.Join(root, "examples", name, "output.txt"))
+			if err != nil {
+				continue // an example whose output the book hides has no golden file
+			}
+			got := p.eval(`(r => { const o = r.querySelector("pre.out"); return o ? o.textContent : ""; })(document.getElementById(` + jsString(id+"-result") + `))`)
+			if got != string(golden) {
+				errText := p.eval(`(e => e ? e.textContent : "")(document.querySelector("#` + id + `-result .play-error"))`)
+				t.Errorf("%s (%s): the browser printed\n%s\nwant its golden output\n%s\n%s", name, pg, got, golden, errText)
+			}
+			mu.Lock()
+			checked++
+			mu.Unlock()
+		}
+	}
+	// The chapters side by side; then the whole-book page, whose examples
+	// are the chapters' (its sixty runs, queued in one worker, are pressed
+	// and waited for; an output is checked there only for an example no
+	// chapter shows).
+	pages := chapters(t, page{t, ctx}, srv.URL)
+	whole := slices.Contains(pages, "print.html")
+	pages = slices.DeleteFunc(pages, func(pg string) bool { return pg == "print.html" })
 	t.Run("chapters", func(t *testing.T) {
-		for _, pg := range chapters(t, page{t, ctx}, srv.URL) {
+		for _, pg := range pages {
 			t.Run(strings.TrimSuffix(pg, ".html"), func(t *testing.T) {
 				t.Parallel()
 				ctx := <-tabs
 				defer func() { tabs <- ctx }()
-				p := page{t, ctx}
-				p.do(chromedp.Navigate(srv.URL + "/" + pg))
-				var ids []string
-				// Click every Run button of the page at once: the worker
-				// runs them one after the other.
-				if err := json.Unmarshal([]byte(p.eval(`JSON.stringify([...document.querySelectorAll("figure.example[data-play=virtual]:not([data-divergence])")].map(f => {
-					f.querySelector("button.play-run").click();
-					return f.id + " " + f.dataset.name;
-				}))`)), &ids); err != nil {
-					t.Fatal(err)
-				}
-				for _, s := range ids {
-					id, name, _ := strings.Cut(s, " ")
-					p.waitFor(`(f => !!f.querySelector(".play-result") && !f.querySelector("button.play-run").disabled)(document.getElementById(` + jsString(id) + `))`)
-					mu.Lock()
-					again := seen[name]
-					seen[name] = true
-					mu.Unlock()
-					if again {
-						continue
-					}
-					golden, err := os.ReadFile(filepath.Join(root, "examples", name, "output.txt"))
-					if err != nil {
-						continue // an example whose output the book hides has no golden file
-					}
-					got := p.eval(`(r => { const o = r.querySelector("pre.out"); return o ? o.textContent : ""; })(document.getElementById(` + jsString(id+"-result") + `))`)
-					if got != string(golden) {
-						errText := p.eval(`(e => e ? e.textContent : "")(document.querySelector("#` + id + `-result .play-error"))`)
-						t.Errorf("%s (%s): the browser printed\n%s\nwant its golden output\n%s\n%s", name, pg, got, golden, errText)
-					}
-					mu.Lock()
-					checked++
-					mu.Unlock()
-				}
+				runPage(t, page{t, ctx}, pg)
 			})
 		}
 	})
+	if whole {
+		t.Run("print", func(t *testing.T) { runPage(t, page{t, ctx}, "print.html") })
+	}
 	if checked < 40 {
 		t.Errorf("checked only %d examples; the book has more on the virtual clock", checked)
 	}
