@@ -3,14 +3,10 @@ package wasmbuild
 import (
 	"context"
 	"encoding/json"
-	"flag"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
-	"runtime"
-	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -121,33 +117,22 @@ func chapters(t testing.TB, p page, base string) []string {
 
 // TestBrowserRunsGolden: in headless Chromium, the Run button of every
 // example on the virtual clock without a declared divergence prints
-// exactly the example's golden output. The chapters are read side by side,
-// each in a tab (and so an engine's worker) of its own, as many at once as
-// go test runs tests (-parallel).
+// exactly the example's golden output.
 func TestBrowserRunsGolden(t *testing.T) {
-	t.Parallel()
 	if testing.Short() {
 		t.Skip("builds the book and the engine")
 	}
 	ctx := browser.New(t)
 	srv := bookSite(t)
+	p := page{t, ctx}
 	root := repoRoot(t)
-	tabs := make(chan context.Context, parallel())
-	tabs <- ctx
-	for len(tabs) < cap(tabs) {
-		tabs <- browser.Tab(t, ctx)
-	}
-	var (
-		mu      sync.Mutex
-		seen    = map[string]bool{}
-		checked = 0
-	)
-	// runPage presses every Run button of the page at once (the worker
-	// runs them one after the other) and checks the output of each
-	// example not checked on another page.
-	runPage := func(t *testing.T, p page, pg string) {
+	seen := map[string]bool{}
+	checked := 0
+	for _, pg := range chapters(t, p, srv.URL) {
 		p.do(chromedp.Navigate(srv.URL + "/" + pg))
 		var ids []string
+		// Click every Run button of the page at once: the worker runs
+		// them one after the other.
 		if err := json.Unmarshal([]byte(p.eval(`JSON.stringify([...document.querySelectorAll("figure.example[data-play=virtual]:not([data-divergence])")].map(f => {
 			f.querySelector("button.play-run").click();
 			return f.id + " " + f.dataset.name;
@@ -157,13 +142,10 @@ func TestBrowserRunsGolden(t *testing.T) {
 		for _, s := range ids {
 			id, name, _ := strings.Cut(s, " ")
 			p.waitFor(`(f => !!f.querySelector(".play-result") && !f.querySelector("button.play-run").disabled)(document.getElementById(` + jsString(id) + `))`)
-			mu.Lock()
-			again := seen[name]
-			seen[name] = true
-			mu.Unlock()
-			if again {
+			if seen[name] {
 				continue
 			}
+			seen[name] = true
 			golden, err := os.ReadFile(filepath.Join(root, "examples", name, "output.txt"))
 			if err != nil {
 				continue // an example whose output the book hides has no golden file
@@ -173,46 +155,13 @@ func TestBrowserRunsGolden(t *testing.T) {
 				errText := p.eval(`(e => e ? e.textContent : "")(document.querySelector("#` + id + `-result .play-error"))`)
 				t.Errorf("%s (%s): the browser printed\n%s\nwant its golden output\n%s\n%s", name, pg, got, golden, errText)
 			}
-			mu.Lock()
 			checked++
-			mu.Unlock()
 		}
-	}
-	// The chapters side by side; then the whole-book page, whose examples
-	// are the chapters' (its sixty runs, queued in one worker, are pressed
-	// and waited for; an output is checked there only for an example no
-	// chapter shows).
-	pages := chapters(t, page{t, ctx}, srv.URL)
-	whole := slices.Contains(pages, "print.html")
-	pages = slices.DeleteFunc(pages, func(pg string) bool { return pg == "print.html" })
-	t.Run("chapters", func(t *testing.T) {
-		for _, pg := range pages {
-			t.Run(strings.TrimSuffix(pg, ".html"), func(t *testing.T) {
-				t.Parallel()
-				ctx := <-tabs
-				defer func() { tabs <- ctx }()
-				runPage(t, page{t, ctx}, pg)
-			})
-		}
-	})
-	if whole {
-		t.Run("print", func(t *testing.T) { runPage(t, page{t, ctx}, "print.html") })
 	}
 	if checked < 40 {
 		t.Errorf("checked only %d examples; the book has more on the virtual clock", checked)
 	}
 	t.Logf("%d examples print their golden output in the browser", checked)
-}
-
-// parallel is how many tests go test runs at once: its -parallel flag,
-// GOMAXPROCS by default.
-func parallel() int {
-	if f := flag.Lookup("test.parallel"); f != nil {
-		if n, err := strconv.Atoi(f.Value.String()); err == nil && n > 0 {
-			return n
-		}
-	}
-	return runtime.GOMAXPROCS(0)
 }
 
 func jsString(s string) string {
@@ -232,7 +181,6 @@ func figure(name string) string {
 // SIGNALWIRE_SCREENSHOTS=DIR, the edited run is saved there in both
 // themes, on a desktop and at phone width.
 func TestBrowserEdit(t *testing.T) {
-	t.Parallel()
 	if testing.Short() {
 		t.Skip("builds the book and the engine")
 	}
@@ -325,7 +273,6 @@ func TestBrowserEdit(t *testing.T) {
 // browser and says how to run it; one with a declared divergence says so
 // next to its Run button.
 func TestBrowserNotes(t *testing.T) {
-	t.Parallel()
 	if testing.Short() {
 		t.Skip("builds the book and the engine")
 	}
@@ -351,7 +298,6 @@ func TestBrowserNotes(t *testing.T) {
 // the page after the runner's limit, with the runner's message, and the
 // next run works in a fresh worker.
 func TestBrowserStopsEndlessLoop(t *testing.T) {
-	t.Parallel()
 	if testing.Short() {
 		t.Skip("builds the book and the engine")
 	}
@@ -379,7 +325,6 @@ func TestBrowserStopsEndlessLoop(t *testing.T) {
 // TestBrowserLoadsOnDemand: reading a page downloads nothing of the
 // engine; the first Edit does.
 func TestBrowserLoadsOnDemand(t *testing.T) {
-	t.Parallel()
 	if testing.Short() {
 		t.Skip("builds the book and the engine")
 	}

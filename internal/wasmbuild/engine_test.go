@@ -60,7 +60,6 @@ type answer struct {
 // Node and in the native interpreter engine: the same output, exit status,
 // virtual time, leaks and error, and a diagram when the run recorded one.
 func TestEngineMatchesNative(t *testing.T) {
-	t.Parallel()
 	if testing.Short() {
 		t.Skip("builds the engine for js/wasm")
 	}
