@@ -439,7 +439,7 @@ func TestReading(t *testing.T) {
 	}
 	poll := func(t *testing.T, expr string) {
 		t.Helper()
-		if _, err := chromedp.Run(ctx, chromedp.Poll[bool](expr, chromedp.WithPollingTimeout(10*time.Second))); err != nil {
+		if _, err := chromedp.Run(ctx, chromedp.Poll[bool](expr, chromedp.WithPollingTimeout(browserWait))); err != nil {
 			t.Fatalf("waiting for %s: %v", expr, err)
 		}
 	}
@@ -504,7 +504,7 @@ func TestReading(t *testing.T) {
 		want := evalT[string](t, ctx, `document.querySelector("#search-results [aria-selected=true]").dataset.href`)
 		do(t, chromedp.KeyEvent(kb.Enter))
 		// A poll inside the page would die with the page it polls.
-		for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		for deadline := time.Now().Add(browserWait); ; time.Sleep(20 * time.Millisecond) {
 			at, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.readyState === "complete" ? location.pathname.slice(1) + location.hash : ""`))
 			if err == nil && at == want {
 				break
@@ -672,6 +672,11 @@ func TestReading(t *testing.T) {
 		}
 	})
 }
+
+// browserWait is how long TestReading waits for the page to answer: many
+// times what it needs, on a machine busy with other work (TestPages checks
+// pages in other tabs at the same time). Only a failing test waits it out.
+const browserWait = time.Minute
 
 // printMedia makes the page lay out as for printing.
 func printMedia() chromedp.Action[chromedp.Void] {
