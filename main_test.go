@@ -41,7 +41,6 @@ func TestBook(t *testing.T) {
 	if testing.Short() {
 		t.Skip("the book check runs every example")
 	}
-	t.Parallel()
 	r := &runner.Runner{}
 	var out bytes.Buffer
 	c := &check.Checker{
