@@ -124,6 +124,9 @@ func start(ctx context.Context, c child, outputLimit int) (*raw, error) {
 		if extraW != nil {
 			extraW.Close()
 		}
+		if c.fence != nil {
+			err = fenceStartError(err) // isolation.go
+		}
 		return nil, err
 	}
 	socks.closeSenders()

@@ -161,6 +161,7 @@ import (
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -302,19 +303,33 @@ func (r *Runner) cacheDir() string {
 // runner itself (no go command, the caller's context cancelled); everything
 // the example did, failures included, is in the Result.
 func (r *Runner) Run(ctx context.Context, file string, src []byte, opts Options) (*Result, error) {
+	res, gen, err := r.run(ctx, file, src, opts)
+	if errors.Is(err, errFence) && r.staleVerdict(ctx, gen) {
+		// The verdict that the sandbox works came from the cache and is
+		// stale: nothing of the example ran. Run it again under the
+		// verdict of a new probe (isolation.go).
+		res, _, err = r.run(ctx, file, src, opts)
+	}
+	return res, err
+}
+
+// run is Run under the sandbox verdict of generation gen.
+func (r *Runner) run(ctx context.Context, file string, src []byte, opts Options) (res *Result, gen int, err error) {
 	o := opts.withDefaults()
-	iso := r.Isolation(ctx) // the OS sandbox: isolation.go
+	iso, gen := r.isolation(ctx) // the OS sandbox: isolation.go
+	if err := r.noSandboxError(iso); err != nil {
+		return nil, gen, err
+	}
 	if e := check(file, src, iso, o); e != nil {
-		return &Result{Engine: o.Engine, ExitCode: -1, Err: e, Realtime: o.Realtime, Isolation: iso}, nil
+		return &Result{Engine: o.Engine, ExitCode: -1, Err: e, Realtime: o.Realtime, Isolation: iso}, gen, nil
 	}
 	key, err := r.resultKey(ctx, file, src, o)
 	if err != nil {
-		return nil, err
+		return nil, gen, err
 	}
 	if res := r.cachedResult(key); res != nil {
-		return res, nil
+		return res, gen, nil
 	}
-	var res *Result
 	switch o.Engine {
 	case EngineGo:
 		res, err = r.runCompiled(ctx, file, src, o)
@@ -323,17 +338,17 @@ func (r *Runner) Run(ctx context.Context, file string, src []byte, opts Options)
 	case EngineBoth:
 		res, err = r.runBoth(ctx, file, src, o)
 	default:
-		return nil, fmt.Errorf("unknown engine %q (want go, yaegi or both)", o.Engine)
+		return nil, gen, fmt.Errorf("unknown engine %q (want go, yaegi or both)", o.Engine)
 	}
 	if err != nil {
-		return nil, err
+		return nil, gen, err
 	}
 	res.Isolation = iso
 	if res.Divergence != nil && res.Divergence.Interpreted != nil {
 		res.Divergence.Interpreted.Isolation = iso
 	}
 	r.storeResult(key, res)
-	return res, nil
+	return res, gen, nil
 }
 
 // runBoth runs the two engines side by side and compares them.

@@ -3,6 +3,8 @@ package runner
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -23,8 +25,9 @@ import (
 // sandboxAttr starts a child in new user, mount, PID, network, IPC and UTS
 // namespaces, as root of its user namespace (mapped to the caller), so
 // that it can set up its mounts and loopback; the process group and the
-// death signal stay as the runner wants them.
-func sandboxAttr() *syscall.SysProcAttr {
+// death signal stay as the runner wants them. (A variable: tests stand in
+// a kernel that refuses.)
+var sandboxAttr = func() *syscall.SysProcAttr {
 	return &syscall.SysProcAttr{
 		Setpgid:   true,
 		Pdeathsig: syscall.SIGKILL,
@@ -86,6 +89,28 @@ func probeSandbox(ctx context.Context, exe string, abi int) error {
 			"(its main must begin with: if runner.IsChild() { runner.ChildMain() })", exe)
 	}
 	return fmt.Errorf("starting a child in new namespaces: %w", err)
+}
+
+// verdictKey names the cached verdict that the sandbox works (see
+// [Runner.Isolation]): the kernel's release and boot, the user and the
+// Landlock ABI. Not the program: `go run .` builds the tool anew after each
+// edit, and a verdict that a changed fence makes stale fails closed like
+// any other. It is "" when the boot cannot be told, and then the sandbox
+// is probed in every process.
+func verdictKey(abi int) string {
+	boot, err := os.ReadFile("/proc/sys/kernel/random/boot_id")
+	if err != nil {
+		return ""
+	}
+	var u unix.Utsname
+	if err := unix.Uname(&u); err != nil {
+		return ""
+	}
+	h := sha256.New()
+	fmt.Fprintf(h, "sandbox verdict 1\x00%s\x00%s\x00%s\x00%d\x00%d\x00%d\x00",
+		unix.ByteSliceToString(u.Release[:]), unix.ByteSliceToString(u.Version[:]),
+		strings.TrimSpace(string(boot)), os.Getuid(), os.Getgid(), abi)
+	return hex.EncodeToString(h.Sum(nil))[:32]
 }
 
 // probeOK is what the probe's child prints when it has built the sandbox.

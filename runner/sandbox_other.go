@@ -20,6 +20,10 @@ func probeSandbox(ctx context.Context, exe string, abi int) error {
 
 func probeChild() {}
 
+// verdictKey is "": without Linux there is no sandbox to keep a verdict
+// about.
+func verdictKey(abi int) string { return "" }
+
 func enterInPlace() (Isolation, error) { return IsolationAllowlist, nil }
 
 // limitProcess does nothing: only Linux can set another process's rlimits.

@@ -77,6 +77,7 @@ END {
   ratio("runner: compiled after a comment edit / go run of it", median("BenchmarkRunGoAfterCommentEdit", "ns/op"), median("BenchmarkGoRunAfterCommentEdit", "ns/op"))
   ratio("cli: yaegi run of timeout / hello-world process", median("BenchmarkCLIYaegiTimeout", "ns/op"), median("BenchmarkCLIFloor", "ns/op"))
   ratio("cli: start-up of the tool (help) / hello-world process", median("BenchmarkCLIHelp", "ns/op"), median("BenchmarkCLIFloor", "ns/op"))
+  ratio("cli: first yaegi run after a build (sandbox probed) / floor", median("BenchmarkCLIYaegiTimeoutFirstRun", "ns/op"), median("BenchmarkCLIFloor", "ns/op"))
   ratio("runner: compiled (binary cached) / yaegi", median("BenchmarkRunGo", "ns/op"), median("BenchmarkRunYaegi", "ns/op"))
   ratio("runner: traced / untraced run (cost of the trace)", median("BenchmarkRunGoTraced", "ns/op"), median("BenchmarkRunGoUntraced", "ns/op"))
   ratio("book: warm rebuild / rendering alone", median("BenchmarkBookWarmBuild", "ns/op"), median("BenchmarkBookRender", "ns/op"))

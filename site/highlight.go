@@ -1,15 +1,17 @@
 package site
 
 import (
+	"embed"
+	"fmt"
 	"html"
 	"html/template"
 	"io"
+	"io/fs"
 	"strings"
+	"sync"
 
 	"github.com/alecthomas/chroma/v2"
 	chromahtml "github.com/alecthomas/chroma/v2/formatters/html"
-	"github.com/alecthomas/chroma/v2/lexers"
-	"github.com/alecthomas/chroma/v2/styles"
 )
 
 // Theme names a colour theme of the site.
@@ -38,9 +40,57 @@ type Highlighter interface {
 // language of nearly every block, is tokenized with go/scanner instead of
 // chroma's regular-expression lexer: the result has the same token types,
 // which chroma styles, at a fraction of the cost.
+//
+// The other languages and the two styles are chroma's own definitions,
+// copied from the chroma module into chroma/ (its licence is there too)
+// and parsed on first use. Chroma's lexers and styles packages are not
+// imported: their init parses every one of their hundreds of embedded
+// definitions, about 20 ms in each process that links them, which every
+// command of the tool and every re-execution of it by the runner would pay
+// (`go test ./site -run TestNoChromaRegistries` keeps them out). The
+// languages are Go (go, golang), Bash (bash, sh, ksh, zsh, shell), a shell
+// session (console, bash-session), diff, JSON, YAML, TOML, Makefile and
+// Dockerfile, under their chroma names, aliases and file extensions; code
+// in any other language comes back plain.
 type Chroma struct {
-	LightStyle string // chroma style of the light theme; "github" when empty
-	DarkStyle  string // chroma style of the dark theme; "github-dark" when empty
+	LightStyle string // chroma style of the light theme: "github" (the default when empty) or "github-dark"
+	DarkStyle  string // chroma style of the dark theme: "github-dark" (the default when empty) or "github"
+}
+
+// chromaFiles are the definitions copied from chroma v2.27.0 (lexers/embedded
+// and styles): after updating chroma in go.mod, copy them again;
+// TestChromaCopies compares them with the module's.
+//
+//go:embed chroma/*.xml
+var chromaFiles embed.FS
+
+// chromaLexers is the registry of the copied lexers, built on first use.
+var chromaLexers = sync.OnceValue(func() *chroma.LexerRegistry {
+	reg := chroma.NewLexerRegistry()
+	paths, err := fs.Glob(chromaFiles, "chroma/*.xml")
+	if err != nil {
+		panic(err) // the pattern is valid
+	}
+	for _, path := range paths {
+		if strings.HasPrefix(path, "chroma/github") {
+			continue // a style
+		}
+		reg.Register(chroma.MustNewXMLLexer(chromaFiles, path)) // embedded and tested: cannot fail
+	}
+	return reg
+})
+
+// chromaStyle returns the copied style of that name.
+func chromaStyle(name string) (*chroma.Style, error) {
+	if name != "github" && name != "github-dark" {
+		return nil, fmt.Errorf("unknown chroma style %q: the site has github and github-dark", name)
+	}
+	f, err := chromaFiles.Open("chroma/" + name + ".xml")
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return chroma.NewXMLStyle(f)
 }
 
 // Lines implements Highlighter.
@@ -55,7 +105,7 @@ func (c *Chroma) Lines(lang string, src []byte) []template.HTML {
 		tokens = goTokens(src)
 	case "", "text", "plain", "txt":
 	default:
-		if l := lexers.Get(lang); l != nil {
+		if l := chromaLexers().Get(lang); l != nil {
 			if it, err := chroma.Coalesce(l).Tokenise(nil, string(src)); err == nil {
 				tokens = it.Tokens()
 			}
@@ -116,5 +166,9 @@ func (c *Chroma) WriteCSS(w io.Writer, theme Theme) error {
 			name = "github-dark"
 		}
 	}
-	return chromahtml.New(chromahtml.WithClasses(true)).WriteCSS(w, styles.Get(name))
+	style, err := chromaStyle(name)
+	if err != nil {
+		return err
+	}
+	return chromahtml.New(chromahtml.WithClasses(true)).WriteCSS(w, style)
 }

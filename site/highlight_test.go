@@ -4,13 +4,17 @@ import (
 	"bytes"
 	"fmt"
 	"html/template"
+	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/alecthomas/chroma/v2"
+	chromahtml "github.com/alecthomas/chroma/v2/formatters/html"
 	"github.com/alecthomas/chroma/v2/lexers"
+	"github.com/alecthomas/chroma/v2/styles"
 )
 
 // TestGoTokensLikeChroma checks that the go/scanner lexer classifies Go
@@ -181,5 +185,111 @@ func TestThemeCSS(t *testing.T) {
 		if !strings.Contains(css, ".chroma .kd {") || strings.Contains(css, "style=") {
 			t.Errorf("%s stylesheet lacks class rules:\n%s", theme, css)
 		}
+	}
+}
+
+// TestNoChromaRegistries keeps chroma's lexers and styles packages out of
+// the tool: their init parses hundreds of embedded definitions in every
+// process that links them, the tool's and each of the runner's
+// re-executions of it, whatever the command.
+func TestNoChromaRegistries(t *testing.T) {
+	out, err := exec.CommandContext(t.Context(), "go", "list", "-deps", "..").CombinedOutput()
+	if err != nil {
+		t.Fatalf("go list -deps: %v\n%s", err, out)
+	}
+	for _, pkg := range strings.Fields(string(out)) {
+		if pkg == "github.com/alecthomas/chroma/v2/lexers" || pkg == "github.com/alecthomas/chroma/v2/styles" {
+			t.Errorf("the tool links %s", pkg)
+		}
+	}
+}
+
+// TestChromaCopies checks that the definitions in chroma/ are those of the
+// chroma module in go.mod, byte for byte, and that they highlight and
+// style exactly as chroma's own registries do.
+func TestChromaCopies(t *testing.T) {
+	out, err := exec.CommandContext(t.Context(), "go", "list", "-m", "-f", "{{.Dir}}", "github.com/alecthomas/chroma/v2").Output()
+	if err != nil {
+		t.Fatalf("go list -m: %v", err)
+	}
+	dir := strings.TrimSpace(string(out))
+	copies, err := filepath.Glob("chroma/*.xml")
+	if err != nil || len(copies) == 0 {
+		t.Fatalf("no copies in chroma/ (%v)", err)
+	}
+	for _, file := range copies {
+		orig := filepath.Join(dir, "lexers", "embedded", filepath.Base(file))
+		if strings.HasPrefix(filepath.Base(file), "github") {
+			orig = filepath.Join(dir, "styles", filepath.Base(file))
+		}
+		want, err := os.ReadFile(orig)
+		if err != nil {
+			t.Errorf("%s: %v", file, err)
+			continue
+		}
+		if got, _ := os.ReadFile(file); !bytes.Equal(got, want) {
+			t.Errorf("%s differs from %s: copy it again", file, orig)
+		}
+	}
+
+	samples := map[string]string{
+		"sh":         "#!/bin/sh\nfor f in *.go; do echo \"$f\" | wc -l; done # count\nx=$((1+2))\n",
+		"console":    "$ go run . run -engine yaegi examples/timeout/main.go\ndoWork returned after 500ms\n",
+		"diff":       "--- a\n+++ b\n@@ -1 +1 @@\n-old\n+new\n",
+		"json":       "{\"a\": [1, 2.5, true, null, \"s\"]}\n",
+		"yaml":       "a: 1\nb:\n  - \"x\" # c\n",
+		"toml":       "[a]\nb = 1\nc = \"d\"\n",
+		"makefile":   "all: build\n\t@go build ./... $(FLAGS)\n",
+		"dockerfile": "FROM golang:1.26\nRUN go build -o /app .\nCMD [\"/app\"]\n",
+	}
+	for _, lang := range []string{"sh", "bash", "shell", "zsh", "ksh", "console", "bash-session", "diff", "udiff", "patch", "json", "yaml", "yml", "toml", "make", "makefile", "mk", "docker", "dockerfile"} {
+		want, got := lexers.Get(lang), chromaLexers().Get(lang)
+		if want == nil || got == nil {
+			t.Errorf("%s: chroma's lexer %v, the site's %v", lang, want, got)
+			continue
+		}
+		if got.Config().Name != want.Config().Name {
+			t.Errorf("%s: the site's lexer is %s, chroma's is %s", lang, got.Config().Name, want.Config().Name)
+		}
+	}
+	for lang, src := range samples {
+		want, err := chroma.Coalesce(lexers.Get(lang)).Tokenise(nil, src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lines := (&Chroma{}).Lines(lang, []byte(src))
+		var b strings.Builder
+		for _, t := range want.Tokens() {
+			fmt.Fprintf(&b, "%s %q\n", t.Type, t.Value)
+		}
+		if len(lines) == 0 || !strings.Contains(string(lines[0]), `<span class="`) {
+			t.Errorf("%s: not highlighted: %q", lang, lines)
+		}
+		it, err := chroma.Coalesce(chromaLexers().Get(lang)).Tokenise(nil, src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var g strings.Builder
+		for _, t := range it.Tokens() {
+			fmt.Fprintf(&g, "%s %q\n", t.Type, t.Value)
+		}
+		if g.String() != b.String() {
+			t.Errorf("%s: the site's tokens\n%s\nchroma's\n%s", lang, g.String(), b.String())
+		}
+	}
+	for _, name := range []string{"github", "github-dark"} {
+		var want, got bytes.Buffer
+		if err := chromahtml.New(chromahtml.WithClasses(true)).WriteCSS(&want, styles.Get(name)); err != nil {
+			t.Fatal(err)
+		}
+		if err := (&Chroma{LightStyle: name}).WriteCSS(&got, Light); err != nil {
+			t.Fatal(err)
+		}
+		if got.String() != want.String() {
+			t.Errorf("%s: the site's stylesheet\n%s\nchroma's\n%s", name, got.String(), want.String())
+		}
+	}
+	if err := (&Chroma{DarkStyle: "monokai"}).WriteCSS(io.Discard, Dark); err == nil || !strings.Contains(err.Error(), `"monokai"`) {
+		t.Errorf("an unknown style: error %v, want one naming it", err)
 	}
 }

@@ -14,6 +14,7 @@ func main() {
 			<-ch
 			woke.Add(1)
 		}()
+		time.Sleep(time.Millisecond) // it waits before the next one starts
 	}
 
 	ch <- struct{}{} // a send is received by exactly one goroutine
