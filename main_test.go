@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"flag"
 	"fmt"
@@ -12,7 +13,9 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -200,6 +203,7 @@ func (b *lockedBuffer) String() string {
 // (no missing favicon); with -screenshots it also saves each view. The
 // problems of lesser impact are logged.
 func TestPages(t *testing.T) {
+	t.Parallel()
 	ctx := browser.New(t)
 	srv, missing := serveSite(t, "public")
 	views := []struct {
@@ -214,67 +218,105 @@ func TestPages(t *testing.T) {
 	if err != nil || len(pages) < 3 {
 		t.Fatalf("pages %v, %v", pages, err)
 	}
+	// The largest pages first (print.html, the whole book, takes a
+	// quarter of the time), so that the views end together.
+	size := func(p string) int64 {
+		info, err := os.Stat(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return info.Size()
+	}
+	slices.SortStableFunc(pages, func(a, b string) int { return cmp.Compare(size(b), size(a)) })
 	chapters := chapterPages(t)
+	// The views are checked side by side, each in a tab of one browser;
+	// as many tabs as go test runs tests at once (-parallel).
+	tabs := make(chan context.Context, parallel())
+	tabs <- ctx
+	for len(tabs) < cap(tabs) {
+		tabs <- browser.Tab(t, ctx)
+	}
+	var mu sync.Mutex
 	minor := map[string]int{}
-	for _, page := range pages {
-		page = filepath.Base(page)
-		for _, v := range views {
-			for _, scheme := range []string{"light", "dark"} {
-				name := fmt.Sprintf("%s-%s-%s", strings.TrimSuffix(page, ".html"), v.name, scheme)
-				err := chromedp.Do(ctx,
-					browser.Viewport(v.width, v.height, scheme, v.mobile),
-					chromedp.Navigate(srv.URL+"/"+page),
-				)
-				if err != nil {
-					t.Fatalf("%s: %v", name, err)
-				}
-				if evalT[bool](t, ctx, `document.documentElement.scrollWidth > window.innerWidth`) {
-					t.Errorf("%s: the page scrolls sideways", name)
-				}
-				bg := evalT[string](t, ctx, `getComputedStyle(document.body).backgroundColor`)
-				if dark := isDark(bg); dark != (scheme == "dark") {
-					t.Errorf("%s: background %s", name, bg)
-				}
-				if n := slices.Index(chapters, page); n >= 0 {
-					checkChapterNav(t, ctx, name, page, n+1, v.mobile)
-				}
-				violations, err := browser.Axe(ctx)
-				if err != nil {
-					t.Fatalf("%s: %v", name, err)
-				}
-				for _, vi := range violations {
-					if vi.Impact == "serious" || vi.Impact == "critical" {
-						t.Errorf("%s: axe: %s", name, vi)
-					} else {
-						minor[vi.ID+" ("+vi.Impact+")"] += len(vi.Targets)
-					}
-				}
-				if *screenshots == "" {
-					continue
-				}
-				shot := chromedp.FullScreenshot(100)
-				if page == "print.html" {
-					shot = chromedp.CaptureScreenshot() // the whole book is too tall for one picture
-				}
-				png, err := chromedp.Run(ctx, shot)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if err := os.MkdirAll(*screenshots, 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(filepath.Join(*screenshots, name+".png"), png, 0o644); err != nil {
-					t.Fatal(err)
+	t.Run("views", func(t *testing.T) {
+		for _, page := range pages {
+			page = filepath.Base(page)
+			for _, v := range views {
+				for _, scheme := range []string{"light", "dark"} {
+					name := fmt.Sprintf("%s-%s-%s", strings.TrimSuffix(page, ".html"), v.name, scheme)
+					t.Run(name, func(t *testing.T) {
+						t.Parallel()
+						ctx := <-tabs
+						defer func() { tabs <- ctx }()
+						err := chromedp.Do(ctx,
+							browser.Viewport(v.width, v.height, scheme, v.mobile),
+							chromedp.Navigate(srv.URL+"/"+page),
+						)
+						if err != nil {
+							t.Fatalf("%s: %v", name, err)
+						}
+						if evalT[bool](t, ctx, `document.documentElement.scrollWidth > window.innerWidth`) {
+							t.Errorf("%s: the page scrolls sideways", name)
+						}
+						bg := evalT[string](t, ctx, `getComputedStyle(document.body).backgroundColor`)
+						if dark := isDark(bg); dark != (scheme == "dark") {
+							t.Errorf("%s: background %s", name, bg)
+						}
+						if n := slices.Index(chapters, page); n >= 0 {
+							checkChapterNav(t, ctx, name, page, n+1, v.mobile)
+						}
+						violations, err := browser.Axe(ctx)
+						if err != nil {
+							t.Fatalf("%s: %v", name, err)
+						}
+						for _, vi := range violations {
+							if vi.Impact == "serious" || vi.Impact == "critical" {
+								t.Errorf("%s: axe: %s", name, vi)
+							} else {
+								mu.Lock()
+								minor[vi.ID+" ("+vi.Impact+")"] += len(vi.Targets)
+								mu.Unlock()
+							}
+						}
+						if *screenshots == "" {
+							return
+						}
+						shot := chromedp.FullScreenshot(100)
+						if page == "print.html" {
+							shot = chromedp.CaptureScreenshot() // the whole book is too tall for one picture
+						}
+						png, err := chromedp.Run(ctx, shot)
+						if err != nil {
+							t.Fatal(err)
+						}
+						if err := os.MkdirAll(*screenshots, 0o755); err != nil {
+							t.Fatal(err)
+						}
+						if err := os.WriteFile(filepath.Join(*screenshots, name+".png"), png, 0o644); err != nil {
+							t.Fatal(err)
+						}
+					})
 				}
 			}
 		}
-	}
+	})
 	for _, id := range slices.Sorted(maps.Keys(minor)) {
 		t.Logf("axe, of lesser impact: %s: %d nodes over all pages and views", id, minor[id])
 	}
 	if m := missing(); len(m) > 0 {
 		t.Errorf("requests for files the site does not have: %v", m)
 	}
+}
+
+// parallel is how many tests go test runs at once: its -parallel flag,
+// GOMAXPROCS by default.
+func parallel() int {
+	if f := flag.Lookup("test.parallel"); f != nil {
+		if n, err := strconv.Atoi(f.Value.String()); err == nil && n > 0 {
+			return n
+		}
+	}
+	return runtime.GOMAXPROCS(0)
 }
 
 // serveSite serves the directory dir over HTTP, as a static host does: a
@@ -385,6 +427,7 @@ func isDark(rgb string) bool {
 // read, long code lines wrapping on a phone and on request, the 404 page
 // served for a nested path, the decision table's links, and printing.
 func TestReading(t *testing.T) {
+	t.Parallel()
 	ctx := browser.New(t)
 	srv, missing := serveSite(t, "public")
 	do := func(t *testing.T, steps ...chromedp.Action[chromedp.Void]) {
@@ -395,7 +438,7 @@ func TestReading(t *testing.T) {
 	}
 	poll := func(t *testing.T, expr string) {
 		t.Helper()
-		if _, err := chromedp.Run(ctx, chromedp.Poll[bool](expr, chromedp.WithPollingTimeout(10*time.Second))); err != nil {
+		if _, err := chromedp.Run(ctx, chromedp.Poll[bool](expr, chromedp.WithPollingTimeout(browserWait))); err != nil {
 			t.Fatalf("waiting for %s: %v", expr, err)
 		}
 	}
@@ -460,7 +503,7 @@ func TestReading(t *testing.T) {
 		want := evalT[string](t, ctx, `document.querySelector("#search-results [aria-selected=true]").dataset.href`)
 		do(t, chromedp.KeyEvent(kb.Enter))
 		// A poll inside the page would die with the page it polls.
-		for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		for deadline := time.Now().Add(browserWait); ; time.Sleep(20 * time.Millisecond) {
 			at, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.readyState === "complete" ? location.pathname.slice(1) + location.hash : ""`))
 			if err == nil && at == want {
 				break
@@ -628,6 +671,11 @@ func TestReading(t *testing.T) {
 		}
 	})
 }
+
+// browserWait is how long TestReading waits for the page to answer: many
+// times what it needs, on a machine busy with other work (TestPages checks
+// pages in other tabs at the same time). Only a failing test waits it out.
+const browserWait = time.Minute
 
 // printMedia makes the page lay out as for printing.
 func printMedia() chromedp.Action[chromedp.Void] {

@@ -303,6 +303,7 @@ func TestCompileErrorAsBuild(t *testing.T) {
 // TestVetUsesRunnersGo: go vet runs with the runner's go command, so that
 // a checker and its runner cannot use different toolchains.
 func TestVetUsesRunnersGo(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("builds an example with an empty cache")
 	}
@@ -342,6 +343,7 @@ func TestVetUsesRunnersGo(t *testing.T) {
 // check fails with that error and the other go vet runs are cancelled,
 // not waited for. The fake go vet of "slow" never ends unless killed.
 func TestVetStopsAtFirstFailure(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("builds examples with an empty cache")
 	}

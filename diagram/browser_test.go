@@ -1,3 +1,5 @@
+//go:build !js
+
 package diagram_test
 
 import (
@@ -41,6 +43,7 @@ var screenshots = flag.String("screenshots", "", "save screenshots of the diagra
 // the background; neither the page nor a diagram may scroll sideways, even
 // at 320px. With -screenshots DIR it saves each view.
 func TestDiagramBrowser(t *testing.T) {
+	t.Parallel()
 	files, err := filepath.Glob("testdata/*.json")
 	if err != nil || len(files) == 0 {
 		t.Fatal("no testdata/*.json", err)

@@ -20,6 +20,7 @@ var allowedDeps = []string{
 // TestDeps checks that the diagram imports the standard library and
 // allowedDeps alone, and that it builds for the browser (js/wasm).
 func TestDeps(t *testing.T) {
+	t.Parallel()
 	goCmd, err := exec.LookPath("go")
 	if err != nil {
 		t.Skip("no go command")

@@ -19,29 +19,69 @@ var (
 	sharedRunner *Runner
 )
 
-// testRunner returns a runner whose cache lives for the whole test binary:
-// binaries are reused across tests, results are never served from cache.
+// testRunner returns the runner most tests share. Its cache outlives the
+// test binary (testCacheDir): a binary is keyed by the runner's sources, the
+// Go release and the example's source, so a changed runner or Go rebuilds
+// every program, and an unchanged one is not built again. Results are
+// never served from the cache: every program runs.
 func testRunner(t *testing.T) *Runner {
 	t.Helper()
 	sharedOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "signalwire-runner-test-")
-		if err != nil {
-			panic(err)
-		}
-		sharedRunner = &Runner{CacheDir: dir, NoResultCache: true}
+		sharedRunner = &Runner{CacheDir: testCacheDir("runner"), NoResultCache: true}
 	})
 	return sharedRunner
 }
+
+// testCacheDir returns the directory name, made if need be, of the caches
+// the package's tests keep across runs, beside the runner's own in the
+// user's cache directory.
+func testCacheDir(name string) string {
+	dir := filepath.Join((&Runner{}).CacheRoot(), "test", name)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		panic(err)
+	}
+	return dir
+}
+
+// testCacheIdle is how long a binary of the tests' caches stays unused
+// before TestMain removes it: those of runners since changed go, those of
+// a version in use stay, even with several versions tested in turn
+// (worktrees of one repository).
+const testCacheIdle = time.Hour
 
 func TestMain(m *testing.M) {
 	if IsChild() {
 		ChildMain()
 	}
 	code := m.Run()
-	if sharedRunner != nil {
-		os.RemoveAll(sharedRunner.CacheDir)
+	// The binaries of runners since changed.
+	bins, _ := filepath.Glob(filepath.Join((&Runner{}).CacheRoot(), "test", "*", "bin"))
+	more, _ := filepath.Glob(filepath.Join((&Runner{}).CacheRoot(), "test", "*", "*", "bin"))
+	for _, dir := range append(bins, more...) {
+		if err := pruneIdle(dir, testCacheIdle); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+		}
 	}
 	os.Exit(code)
+}
+
+// pruneIdle removes the files of dir not used (modified: a cache hit
+// marks its binary) for idle.
+func pruneIdle(dir string, idle time.Duration) error {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		info, err := e.Info()
+		if err != nil || !info.Mode().IsRegular() || time.Since(info.ModTime()) < idle {
+			continue
+		}
+		if err := os.Remove(filepath.Join(dir, e.Name())); err != nil && !os.IsNotExist(err) {
+			return err
+		}
+	}
+	return nil
 }
 
 // slowMachine is the wall-clock limit of tests that do not test it: many

@@ -2,6 +2,8 @@ package runner
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"go/build/constraint"
 	"go/doc"
 	"go/format"
@@ -10,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"sort"
 	"strings"
@@ -46,6 +49,7 @@ var stdExampleMisses = map[string]string{
 
 // stdExample is one documented example as a program.
 type stdExample struct {
+	pkg       string // "strings"
 	name      string // "strings.ExampleFields"
 	src       []byte
 	output    string
@@ -96,7 +100,7 @@ func stdExamples(t *testing.T) (examples []stdExample, noPlay []string) {
 				if err := format.Node(&b, fset, ex.Play); err != nil {
 					t.Fatalf("%s: %v", name, err)
 				}
-				examples = append(examples, stdExample{name, b.Bytes(), ex.Output, ex.Unordered})
+				examples = append(examples, stdExample{pkg, name, b.Bytes(), ex.Output, ex.Unordered})
 			}
 		}
 	}
@@ -119,14 +123,19 @@ func sameOutput(got, want string, unordered bool) bool {
 
 // TestStdExamples runs Go's own documented examples of common packages
 // under the compiled engine, in the sandbox, and compares their output
-// with the documented one. It builds about 400 programs: several minutes
-// on a busy two-core machine, so -short skips it.
+// with the documented one. It builds about 400 programs the first time:
+// several minutes on a busy two-core machine, so -short skips it. The
+// binaries stay in a cache of the runner's (stdExamplesRunner), so that
+// later runs build only what changed and run every program again.
 func TestStdExamples(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds about 400 programs")
 	}
 	examples, noPlay := stdExamples(t)
-	r := &Runner{CacheDir: t.TempDir(), NoResultCache: true}
+	runners := map[string]*Runner{}
+	for _, pkg := range stdExamplePackages {
+		runners[pkg] = stdExamplesRunner(t, pkg)
+	}
 	began := time.Now()
 	type outcome struct {
 		ex  stdExample
@@ -135,11 +144,12 @@ func TestStdExamples(t *testing.T) {
 	outcomes := make([]outcome, len(examples))
 	var wg sync.WaitGroup
 	work := make(chan int)
-	for range 2 {
+	for range runtime.GOMAXPROCS(0) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for i := range work {
+				r := runners[examples[i].pkg]
 				res, err := r.Run(t.Context(), "main.go", examples[i].src, Options{Engine: EngineGo, NoTrace: true})
 				if err != nil {
 					t.Errorf("%s: %v", examples[i].name, err)
@@ -184,13 +194,44 @@ func TestStdExamples(t *testing.T) {
 		exact, len(examples)+len(noPlay), len(noPlay), time.Since(began).Round(time.Second))
 }
 
-// goRun runs src with go run in an empty directory, with the runner's
-// environment (TZ=UTC), and returns its standard output.
+// stdExamplesRunner returns a runner for the examples of the standard
+// package pkg whose cache outlives the test, as testRunner's does: a
+// changed runner or Go rebuilds every program, a changed example itself;
+// every program runs. Each package has a cache of its own because a
+// runner's cache of binaries is bounded (BinaryCacheBound, 512 MB): the
+// binaries of all the packages (about 1.3 GB) would not fit in one, and
+// its least-recently-used trimming would throw each out before its next
+// use; the largest package, bytes, needs about 200 MB.
+func stdExamplesRunner(t *testing.T, pkg string) *Runner {
+	t.Helper()
+	return &Runner{CacheDir: testCacheDir(filepath.Join("stdexamples", strings.ReplaceAll(pkg, "/", "_"))), NoResultCache: true}
+}
+
+// goRun runs src with go run, with the runner's environment (TZ=UTC), and
+// returns its standard output. The program is in a directory of its own,
+// named by its source, that outlives the test, so that Go's cache, which
+// keeps what go run links (Go 1.24), serves it again.
 func goRun(t *testing.T, src []byte) string {
 	t.Helper()
-	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, "main.go"), src, 0o644); err != nil {
-		t.Fatal(err)
+	sum := sha256.Sum256(src)
+	dir := filepath.Join(testCacheDir("gorun"), hex.EncodeToString(sum[:8]))
+	if _, err := os.Stat(filepath.Join(dir, "main.go")); err != nil {
+		if err := os.MkdirAll(filepath.Dir(dir), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		tmp, err := os.MkdirTemp(filepath.Dir(dir), ".tmp-")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer os.RemoveAll(tmp) // after a successful rename, nothing is there
+		if err := os.WriteFile(filepath.Join(tmp, "main.go"), src, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Rename(tmp, dir); err != nil {
+			if _, serr := os.Stat(filepath.Join(dir, "main.go")); serr != nil {
+				t.Fatal(err) // not another test's rename of the same file
+			}
+		}
 	}
 	cmd := exec.CommandContext(t.Context(), "go", "run", "main.go")
 	cmd.Dir = dir

@@ -50,6 +50,11 @@ func New(t testing.TB) context.Context {
 		chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true),
 		chromedp.Flag("disable-quic", true),
+		// Tests run pages side by side in several tabs (see Tab): none
+		// of them is the visible one, and none may be slowed for it.
+		chromedp.Flag("disable-background-timer-throttling", true),
+		chromedp.Flag("disable-backgrounding-occluded-windows", true),
+		chromedp.Flag("disable-renderer-backgrounding", true),
 		chromedp.UserDataDir(t.TempDir()),
 	}
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
@@ -62,6 +67,20 @@ func New(t testing.TB) context.Context {
 		t.Fatalf("starting %s: %v", path, err)
 	}
 	return ctx
+}
+
+// Tab opens another tab in the browser of ctx (a context from New) and
+// returns a context for chromedp actions in it. Tabs of one browser may be
+// used side by side, each from one goroutine at a time: each page runs in
+// a renderer process of its own. The tab closes when t ends.
+func Tab(t testing.TB, ctx context.Context) context.Context {
+	t.Helper()
+	tctx, cancel := chromedp.NewContext(ctx)
+	t.Cleanup(cancel)
+	if err := chromedp.Do(tctx); err != nil {
+		t.Fatalf("opening a tab: %v", err)
+	}
+	return tctx
 }
 
 // Viewport sets the page size and the reader's color scheme ("light" or
