@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Fuzz the site generator's input parsers: each fuzz target of the listed
+# Fuzz the parsers of what authors write (the site generator's input, the
+# runner's rewrites of example source): each fuzz target of the listed
 # packages runs for a fixed time (FUZZTIME, 20s by default), one target per
 # "go test -fuzz" call, as go test requires. A failure leaves the crasher
 # in the package's testdata/fuzz/TARGET/, which then joins the seed corpus
@@ -16,7 +17,7 @@ if [ "${1:-}" = -fuzztime ]; then
   fuzztime=${2:?-fuzztime needs a duration}
   shift 2
 fi
-pkgs=(./site)
+pkgs=(./site ./runner)
 
 status=0
 for pkg in "${pkgs[@]}"; do
