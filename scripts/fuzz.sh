@@ -32,10 +32,26 @@ for pkg in "${pkgs[@]}"; do
       continue
     fi
     echo "== $pkg $target ($fuzztime)"
-    if ! go test "$pkg" -run '^$' -fuzz "^${target}\$" -fuzztime "$fuzztime" -fuzzminimizetime 5s; then
-      echo "FAIL: $pkg $target: the crasher is in $pkg/testdata/fuzz/$target/"
+    corpus="$pkg/testdata/fuzz/$target"
+    before=$(ls "$corpus" 2>/dev/null || true)
+    log=$(mktemp)
+    if go test "$pkg" -run '^$' -fuzz "^${target}\$" -fuzztime "$fuzztime" -fuzzminimizetime 5s 2>&1 | tee "$log"; [ "${PIPESTATUS[0]}" -eq 0 ]; then
+      rm -f "$log"
+      continue
+    fi
+    after=$(ls "$corpus" 2>/dev/null || true)
+    # Go 1.26's fuzzing coordinator can report the end of -fuzztime itself
+    # as a failure, "context deadline exceeded", with no input to blame
+    # (golang/go#75804, fixed in Go 1.27). That, and only that, is not a
+    # finding: a crasher is always written to the corpus.
+    if [ "$before" = "$after" ] &&
+      grep -q '^    context deadline exceeded$' "$log" && ! grep -q 'Failing input written' "$log"; then
+      echo "note: $pkg $target: go's fuzzing stopped with its own deadline error and no failing input (golang/go#75804); not a finding"
+    else
+      echo "FAIL: $pkg $target: the crasher, if any, is in $corpus/"
       status=1
     fi
+    rm -f "$log"
   done
 done
 exit $status
