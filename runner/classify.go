@@ -109,6 +109,15 @@ func (r *raw) result(engine Engine, file string, o Options) *Result {
 	// prints such text and exits otherwise did not crash.
 	stderr := string(r.rawStderr)
 	crashed := res.ExitCode == harness.ExitPanic
+	if i, where := refusedMemory(stderr); crashed && r.dataLimit > 0 && i >= 0 {
+		first, _, _ := strings.Cut(stderr[i:], "\n")
+		r.rawStderr = []byte(stderr[:i])
+		r.appendRaw(res)
+		res.Output = appendChunk(res.Output, Stderr, first+"\n")
+		res.ExitCode = -1
+		fail(KindMemory, 0, "memory limit exceeded: the program asked for more than %d MiB (%s)", r.dataLimit>>20, where)
+		return res
+	}
 	if i := strings.Index(stderr, "runtime: goroutine stack exceeds "); crashed && i >= 0 {
 		limit, _, _ := strings.Cut(stderr[i:], "\n")
 		line := 0
@@ -251,3 +260,31 @@ func leakSummary(file string, leaks []Leak, total int) string {
 	}
 	return s
 }
+
+// refusedMemory finds in what a crashed child wrote the Go runtime's own
+// crashes at an allocation the sandbox's RLIMIT_DATA refused, other than
+// its "out of memory" (which the fatal error's branch reports), and says
+// which it is; -1 if there is none. Go 1.26's runtime does not check every
+// allocation of its own: a nil result dereferenced on the system stack
+// (goroutine 0) faults at address 0 in a function of package runtime (the
+// GC's span queue, newSpanSPMC; a type's GC mask, bitCursor.write), and a
+// thread whose stack cannot be mapped stops the process (cgo's
+// pthread_create, or the runtime's own clone). No program can fault there
+// itself: unsafe and cgo are refused, and its own faults are panics on its
+// goroutines.
+func refusedMemory(stderr string) (int, string) {
+	for _, s := range []string{"runtime/cgo: pthread_create failed: ", "runtime: failed to create new OS thread"} {
+		if i := strings.Index(stderr, s); i >= 0 {
+			return i, "the runtime could not map a new thread's stack"
+		}
+	}
+	m := nilFault.FindStringSubmatchIndex(stderr)
+	if m == nil {
+		return -1, ""
+	}
+	return m[0], "the Go runtime dereferenced an allocation it was refused, in " + stderr[m[2]:m[3]]
+}
+
+// nilFault is a fault at address 0 on the system stack whose innermost
+// frame is the runtime's.
+var nilFault = regexp.MustCompile(`(?m)^SIGSEGV: segmentation violation\nPC=0x[0-9a-f]+ m=\d+ sigcode=\d+ addr=0x0\n\ngoroutine 0 [^\n]*\n(runtime\.(?:\(\*\w+\)\.)?[\w.]+)\(`)

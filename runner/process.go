@@ -44,6 +44,7 @@ type raw struct {
 	hello      bool // the interpreter's child said hello
 	killed     bool // the runner killed it: the harness missed its deadline
 	wall       time.Duration
+	dataLimit  int64 // the sandbox's RLIMIT_DATA, 0 without the sandbox
 }
 
 // graceful is how long the runner waits past the harness's own wall-clock
@@ -148,6 +149,9 @@ func start(ctx context.Context, c child, outputLimit int) (*raw, error) {
 	}
 
 	r := &raw{}
+	if c.fence != nil {
+		r.dataLimit = c.fence.Data
+	}
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() {
