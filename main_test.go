@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"cmp"
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -28,6 +29,7 @@ import (
 
 	"signalwire/check"
 	"signalwire/internal/browser"
+	"signalwire/internal/diff"
 	"signalwire/runner"
 	"signalwire/site"
 )
@@ -201,11 +203,13 @@ func (b *lockedBuffer) String() string {
 // no serious or critical accessibility problem, every chapter has the
 // chapter list with itself marked and its number, and no request fails
 // (no missing favicon); with -screenshots it also saves each view. The
-// problems of lesser impact are logged.
+// problems of lesser impact are logged. print.html, the whole book, is
+// checked whole by axe at desktop width in the light theme; in the other
+// views its chapters are checked on their own pages.
 func TestPages(t *testing.T) {
 	t.Parallel()
 	ctx := browser.New(t)
-	srv, missing := serveSite(t, "public")
+	srv, missing, asked := serveSite(t, "public")
 	views := []struct {
 		name          string
 		width, height int64
@@ -236,8 +240,15 @@ func TestPages(t *testing.T) {
 	for len(tabs) < cap(tabs) {
 		tabs <- browser.Tab(t, ctx)
 	}
+	verdicts := browser.OpenVerdicts(t, ctx, "TestPages")
+	self, err := os.ReadFile("main_test.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	deps := map[string]bool{} // the files the pages load
 	var mu sync.Mutex
 	minor := map[string]int{}
+	axed, remembered := 0, 0
 	t.Run("views", func(t *testing.T) {
 		for _, page := range pages {
 			page = filepath.Base(page)
@@ -265,19 +276,54 @@ func TestPages(t *testing.T) {
 						if n := slices.Index(chapters, page); n >= 0 {
 							checkChapterNav(t, ctx, name, page, n+1, v.mobile)
 						}
-						violations, err := browser.Axe(ctx)
-						if err != nil {
-							t.Fatalf("%s: %v", name, err)
+						// print.html's chapters are the chapter pages'
+						// articles (TestPrintHoldsTheChapters), checked
+						// there in every view: axe checks print.html whole
+						// in one view, its own parts in the others.
+						var exclude []string
+						if page == "print.html" && (v.name != "desktop" || scheme != "light") {
+							exclude = []string{"section.book-chapter > article"}
 						}
-						for _, vi := range violations {
-							if vi.Impact == "serious" || vi.Impact == "critical" {
-								t.Errorf("%s: axe: %s", name, vi)
-							} else {
-								mu.Lock()
-								minor[vi.ID+" ("+vi.Impact+")"] += len(vi.Targets)
-								mu.Unlock()
+						// axe's verdict on exactly these bytes, in this
+						// view, may be known (browser.Verdicts).
+						html, files := pageFiles(t, page)
+						mu.Lock()
+						for _, f := range files {
+							deps[f] = true
+						}
+						mu.Unlock()
+						key := verdicts.Key(append([][]byte{browser.CheckKey(), self, []byte(name + strings.Join(exclude, ",")), html}, fileContents(t, files)...)...)
+						note, known := verdicts.Passed(key)
+						var seen map[string]int // the problems of lesser impact
+						if !known || json.Unmarshal(note, &seen) != nil {
+							violations, err := browser.Axe(ctx, exclude...)
+							if err != nil {
+								t.Fatalf("%s: %v", name, err)
 							}
+							seen = map[string]int{}
+							for _, vi := range violations {
+								if vi.Impact == "serious" || vi.Impact == "critical" {
+									t.Errorf("%s: axe: %s", name, vi)
+								} else {
+									seen[vi.ID+" ("+vi.Impact+")"] += len(vi.Targets)
+								}
+							}
+							if b, err := json.Marshal(seen); err == nil && !t.Failed() {
+								verdicts.Pass(key, b)
+							}
+							mu.Lock()
+							axed++
+							mu.Unlock()
+						} else {
+							mu.Lock()
+							remembered++
+							mu.Unlock()
 						}
+						mu.Lock()
+						for id, n := range seen {
+							minor[id] += n
+						}
+						mu.Unlock()
 						if *screenshots == "" {
 							return
 						}
@@ -303,9 +349,47 @@ func TestPages(t *testing.T) {
 	for _, id := range slices.Sorted(maps.Keys(minor)) {
 		t.Logf("axe, of lesser impact: %s: %d nodes over all pages and views", id, minor[id])
 	}
+	t.Logf("axe checked %d views; %d were checked before with the same bytes (%s to check all)", axed, remembered, browser.NoVerdictsEnv)
 	if m := missing(); len(m) > 0 {
 		t.Errorf("requests for files the site does not have: %v", m)
 	}
+	// A verdict's key holds every file the view loaded.
+	for _, p := range asked() {
+		if p := strings.TrimPrefix(p, "/"); p != "" && !strings.HasSuffix(p, ".html") && !deps[p] {
+			t.Errorf("a page loaded %s, which pageFiles does not find in it: its verdicts would not follow the file", p)
+		}
+	}
+}
+
+// pageFiles returns the bytes of the site's page and the files it loads
+// (stylesheets and scripts, not the engine a Run loads).
+func pageFiles(t *testing.T, page string) ([]byte, []string) {
+	t.Helper()
+	html, err := os.ReadFile(filepath.Join("public", page))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var files []string
+	for _, m := range pageFileRE.FindAllSubmatch(html, -1) {
+		files = append(files, string(m[1]))
+	}
+	return html, files
+}
+
+var pageFileRE = regexp.MustCompile(`\s(?:href|src)="(assets/[^"?#]+)`)
+
+// fileContents returns the bytes of the site's files.
+func fileContents(t *testing.T, files []string) [][]byte {
+	t.Helper()
+	var out [][]byte
+	for _, f := range files {
+		b, err := os.ReadFile(filepath.Join("public", f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, []byte(f), b)
+	}
+	return out
 }
 
 // parallel is how many tests go test runs at once: its -parallel flag,
@@ -320,18 +404,23 @@ func parallel() int {
 }
 
 // serveSite serves the directory dir over HTTP, as a static host does: a
-// missing file gets 404.html, whatever its path. The function returned
-// lists the paths asked for that the site does not have.
-func serveSite(t *testing.T, dir string) (*httptest.Server, func() []string) {
+// missing file gets 404.html, whatever its path. The functions returned
+// list the paths asked for that the site does not have, and all the paths
+// asked for.
+func serveSite(t *testing.T, dir string) (srv *httptest.Server, missing, asked func() []string) {
 	t.Helper()
 	var mu sync.Mutex
-	var missing []string
+	var absent []string
+	all := map[string]bool{}
 	files := http.FileServer(http.Dir(dir))
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		all[r.URL.Path] = true
+		mu.Unlock()
 		p := filepath.Join(dir, filepath.FromSlash(strings.TrimPrefix(r.URL.Path, "/")))
 		if _, err := os.Stat(p); err != nil {
 			mu.Lock()
-			missing = append(missing, r.URL.Path)
+			absent = append(absent, r.URL.Path)
 			mu.Unlock()
 			b, err := os.ReadFile(filepath.Join(dir, "404.html"))
 			if err != nil {
@@ -346,11 +435,17 @@ func serveSite(t *testing.T, dir string) (*httptest.Server, func() []string) {
 		files.ServeHTTP(w, r)
 	}))
 	t.Cleanup(srv.Close)
-	return srv, func() []string {
+	missing = func() []string {
 		mu.Lock()
 		defer mu.Unlock()
-		return slices.Clone(missing)
+		return slices.Clone(absent)
 	}
+	asked = func() []string {
+		mu.Lock()
+		defer mu.Unlock()
+		return slices.Sorted(maps.Keys(all))
+	}
+	return srv, missing, asked
 }
 
 // chapterPages returns the pages of the book's chapters, in order.
@@ -429,7 +524,7 @@ func isDark(rgb string) bool {
 func TestReading(t *testing.T) {
 	t.Parallel()
 	ctx := browser.New(t)
-	srv, missing := serveSite(t, "public")
+	srv, missing, _ := serveSite(t, "public")
 	do := func(t *testing.T, steps ...chromedp.Action[chromedp.Void]) {
 		t.Helper()
 		if err := chromedp.Do(ctx, steps...); err != nil {
@@ -683,4 +778,75 @@ func printMedia() chromedp.Action[chromedp.Void] {
 		_, err := cdp.Call(ctx, t, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"})
 		return err
 	})
+}
+
+// printChapters returns the chapters of print.html, the whole book on one
+// page, each as its page's id and its article with the ids and links of
+// its chapter page: print.html prefixes a chapter's ids with its page's
+// name ("servers--shutting-down") and links to a chapter's page or a
+// section of it within the page ("#servers", "#servers--shutting-down").
+func printChapters(t *testing.T, html string, chapters []string) map[string]string {
+	t.Helper()
+	isChapter := map[string]bool{}
+	for _, c := range chapters {
+		isChapter[strings.TrimSuffix(c, ".html")] = true
+	}
+	out := map[string]string{}
+	for _, m := range printChapterRE.FindAllStringSubmatch(html, -1) {
+		id, article := m[1], m[2]
+		article = printLinkRE.ReplaceAllStringFunc(article, func(s string) string {
+			target := strings.TrimSuffix(strings.TrimPrefix(s, `href="#`), `"`)
+			page, section, inPage := strings.Cut(target, "--")
+			switch {
+			case inPage && page == id:
+				return `href="#` + section + `"`
+			case inPage && isChapter[page]:
+				return `href="` + page + `.html#` + section + `"`
+			case !inPage && isChapter[target]:
+				return `href="` + target + `.html"`
+			}
+			return s
+		})
+		out[id] = strings.ReplaceAll(article, id+"--", "")
+	}
+	return out
+}
+
+var (
+	printChapterRE = regexp.MustCompile(`(?s)<section class="book-chapter" id="([^"]+)"[^>]*>\s*<article>(.*?)</article>`)
+	chapterRE      = regexp.MustCompile(`(?s)<article>(.*?)</article>`)
+	printLinkRE    = regexp.MustCompile(`href="#[^"]*"`)
+)
+
+// TestPrintHoldsTheChapters: print.html holds every chapter page's
+// article, as it is on the chapter's page but for its ids and links.
+// TestPages relies on it to check those articles once, on their pages,
+// in the views other than the one that checks print.html whole.
+func TestPrintHoldsTheChapters(t *testing.T) {
+	chapters := chapterPages(t)
+	html, err := os.ReadFile("public/print.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := printChapters(t, string(html), chapters)
+	if len(got) != len(chapters) {
+		t.Errorf("print.html holds %d chapters, the book has %d", len(got), len(chapters))
+	}
+	for _, page := range chapters {
+		b, err := os.ReadFile(filepath.Join("public", page))
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := chapterRE.FindSubmatch(b)
+		if m == nil {
+			t.Errorf("%s has no article", page)
+			continue
+		}
+		id := strings.TrimSuffix(page, ".html")
+		if a, ok := got[id]; !ok {
+			t.Errorf("print.html lacks chapter %s", id)
+		} else if a != string(m[1]) {
+			t.Errorf("print.html's chapter %s differs from %s:\n%s", id, page, diff.Unified(page, "print.html", string(m[1]), a))
+		}
+	}
 }

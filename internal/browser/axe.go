@@ -35,8 +35,10 @@ func (v Violation) String() string {
 }
 
 // Axe runs axe-core over the page open in ctx, with the rules of WCAG 2.2
-// A and AA and axe's best practices, and returns what it finds.
-func Axe(ctx context.Context) ([]Violation, error) {
+// A and AA and axe's best practices, and returns what it finds. The
+// elements matched by the CSS selectors in exclude, and their content, are
+// left out.
+func Axe(ctx context.Context, exclude ...string) ([]Violation, error) {
 	loaded, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`typeof axe === "object"`))
 	if err != nil {
 		return nil, err
@@ -46,13 +48,19 @@ func Axe(ctx context.Context) ([]Violation, error) {
 			return nil, fmt.Errorf("loading axe-core: %w", err)
 		}
 	}
-	const run = `axe.run(document, {
-		runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]},
-		resultTypes: ["violations"],
-	}).then(r => JSON.stringify(r.violations.map(v => ({
-		id: v.id, impact: v.impact, help: v.help,
-		targets: v.nodes.map(n => n.target.join(" ")),
-	}))))`
+	scope := "document"
+	if len(exclude) > 0 {
+		var sel [][]string // one selector each, in the top document
+		for _, e := range exclude {
+			sel = append(sel, []string{e})
+		}
+		b, err := json.Marshal(map[string]any{"include": [][]string{{"html"}}, "exclude": sel})
+		if err != nil {
+			return nil, err
+		}
+		scope = string(b)
+	}
+	run := `axe.run(` + scope + axeRun
 	out, err := chromedp.Run(ctx, chromedp.Evaluate[string](run, chromedp.EvalAwaitPromise))
 	if err != nil {
 		return nil, fmt.Errorf("running axe-core: %w", err)
@@ -63,3 +71,13 @@ func Axe(ctx context.Context) ([]Violation, error) {
 	}
 	return vs, nil
 }
+
+// axeRun is the rest of the call of axe.run after its context: the rules
+// and what comes back.
+const axeRun = `, {
+		runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]},
+		resultTypes: ["violations"],
+	}).then(r => JSON.stringify(r.violations.map(v => ({
+		id: v.id, impact: v.impact, help: v.help,
+		targets: v.nodes.map(n => n.target.join(" ")),
+	}))))`

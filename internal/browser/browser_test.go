@@ -60,3 +60,35 @@ func TestTabs(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// TestAxeExclude: axe finds an image without a text alternative and a page
+// without a title; excluding the image's part of the page leaves the rest,
+// the page's own rules included, checked.
+func TestAxeExclude(t *testing.T) {
+	ctx := New(t)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, `<!doctype html><html lang="en"><main><h1>A</h1><section class="done"><img src="data:image/gif;base64,R0lGODlhAQABAAAAACw="></section><p>text</p></main></html>`)
+	}))
+	defer srv.Close()
+	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL)); err != nil {
+		t.Fatal(err)
+	}
+	ids := func(exclude ...string) map[string]bool {
+		t.Helper()
+		vs, err := Axe(ctx, exclude...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := map[string]bool{}
+		for _, v := range vs {
+			m[v.ID] = true
+		}
+		return m
+	}
+	if got := ids(); !got["image-alt"] || !got["document-title"] {
+		t.Errorf("the whole page: violations %v, want image-alt and document-title", got)
+	}
+	if got := ids("section.done"); got["image-alt"] || !got["document-title"] {
+		t.Errorf("without section.done: violations %v, want document-title and not image-alt", got)
+	}
+}
