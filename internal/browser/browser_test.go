@@ -92,3 +92,27 @@ func TestAxeExclude(t *testing.T) {
 		t.Errorf("without section.done: violations %v, want document-title and not image-alt", got)
 	}
 }
+
+// TestVerdicts: a verdict is known only for the same parts, in order, and
+// only once it passed; with SIGNALWIRE_TEST_NOCACHE nothing is known.
+func TestVerdicts(t *testing.T) {
+	v := &Verdicts{dir: t.TempDir(), browser: "HeadlessChrome/1"}
+	key := v.Key([]byte("ab"), []byte("c"))
+	for _, other := range []string{v.Key([]byte("a"), []byte("bc")), v.Key([]byte("c"), []byte("ab")), (&Verdicts{browser: "HeadlessChrome/2"}).Key([]byte("ab"), []byte("c"))} {
+		if other == key {
+			t.Errorf("two checks share the key %s", key)
+		}
+	}
+	if _, ok := v.Passed(key); ok {
+		t.Fatal("a verdict is known before the check passed")
+	}
+	v.Pass(key, []byte(`{"region (moderate)":2}`))
+	if note, ok := v.Passed(key); !ok || string(note) != `{"region (moderate)":2}` {
+		t.Errorf("after Pass: note %q, known %v", note, ok)
+	}
+	off := &Verdicts{browser: v.browser} // as OpenVerdicts makes it with the variable set
+	off.Pass(key, nil)
+	if _, ok := off.Passed(key); ok {
+		t.Error("a verdict is known with the cache off")
+	}
+}
