@@ -205,7 +205,10 @@ func (b *lockedBuffer) String() string {
 // (no missing favicon); with -screenshots it also saves each view. The
 // problems of lesser impact are logged. print.html, the whole book, is
 // checked whole by axe at desktop width in the light theme; in the other
-// views its chapters are checked on their own pages.
+// views its chapters are checked on their own pages. A view that passed
+// with the same bytes of the page, of the files it loads and of the
+// checks is not checked again (browser.Verdicts; SIGNALWIRE_TEST_NOCACHE
+// checks all).
 func TestPages(t *testing.T) {
 	t.Parallel()
 	ctx := browser.New(t)
@@ -248,13 +251,44 @@ func TestPages(t *testing.T) {
 	deps := map[string]bool{} // the files the pages load
 	var mu sync.Mutex
 	minor := map[string]int{}
-	axed, remembered := 0, 0
+	type verdict struct {
+		key  string
+		note []byte
+	}
+	var passed []verdict // recorded once the whole test passed
+	checked, remembered := 0, 0
 	t.Run("views", func(t *testing.T) {
 		for _, page := range pages {
 			page = filepath.Base(page)
 			for _, v := range views {
 				for _, scheme := range []string{"light", "dark"} {
 					name := fmt.Sprintf("%s-%s-%s", strings.TrimSuffix(page, ".html"), v.name, scheme)
+					// print.html's chapters are the chapter pages'
+					// articles (TestPrintHoldsTheChapters), checked
+					// there in every view: axe checks print.html whole
+					// in one view, its own parts in the others.
+					var exclude []string
+					if page == "print.html" && (v.name != "desktop" || scheme != "light") {
+						exclude = []string{"section.book-chapter > article"}
+					}
+					// A view that passed before with exactly these
+					// bytes is not checked again (browser.Verdicts).
+					html, files := pageFiles(t, page)
+					key := verdicts.Key(append([][]byte{browser.CheckKey(), self, []byte(name + strings.Join(exclude, ",")), html}, fileContents(t, files)...)...)
+					if note, ok := verdicts.Passed(key); ok && *screenshots == "" {
+						var seen map[string]int
+						if json.Unmarshal(note, &seen) == nil {
+							for id, n := range seen {
+								minor[id] += n
+							}
+							remembered++
+							continue
+						}
+					}
+					for _, f := range files {
+						deps[f] = true
+					}
+					checked++
 					t.Run(name, func(t *testing.T) {
 						t.Parallel()
 						ctx := <-tabs
@@ -276,54 +310,28 @@ func TestPages(t *testing.T) {
 						if n := slices.Index(chapters, page); n >= 0 {
 							checkChapterNav(t, ctx, name, page, n+1, v.mobile)
 						}
-						// print.html's chapters are the chapter pages'
-						// articles (TestPrintHoldsTheChapters), checked
-						// there in every view: axe checks print.html whole
-						// in one view, its own parts in the others.
-						var exclude []string
-						if page == "print.html" && (v.name != "desktop" || scheme != "light") {
-							exclude = []string{"section.book-chapter > article"}
+						violations, err := browser.Axe(ctx, exclude...)
+						if err != nil {
+							t.Fatalf("%s: %v", name, err)
 						}
-						// axe's verdict on exactly these bytes, in this
-						// view, may be known (browser.Verdicts).
-						html, files := pageFiles(t, page)
-						mu.Lock()
-						for _, f := range files {
-							deps[f] = true
-						}
-						mu.Unlock()
-						key := verdicts.Key(append([][]byte{browser.CheckKey(), self, []byte(name + strings.Join(exclude, ",")), html}, fileContents(t, files)...)...)
-						note, known := verdicts.Passed(key)
-						var seen map[string]int // the problems of lesser impact
-						if !known || json.Unmarshal(note, &seen) != nil {
-							violations, err := browser.Axe(ctx, exclude...)
-							if err != nil {
-								t.Fatalf("%s: %v", name, err)
+						seen := map[string]int{} // the problems of lesser impact
+						for _, vi := range violations {
+							if vi.Impact == "serious" || vi.Impact == "critical" {
+								t.Errorf("%s: axe: %s", name, vi)
+							} else {
+								seen[vi.ID+" ("+vi.Impact+")"] += len(vi.Targets)
 							}
-							seen = map[string]int{}
-							for _, vi := range violations {
-								if vi.Impact == "serious" || vi.Impact == "critical" {
-									t.Errorf("%s: axe: %s", name, vi)
-								} else {
-									seen[vi.ID+" ("+vi.Impact+")"] += len(vi.Targets)
-								}
-							}
-							if b, err := json.Marshal(seen); err == nil && !t.Failed() {
-								verdicts.Pass(key, b)
-							}
-							mu.Lock()
-							axed++
-							mu.Unlock()
-						} else {
-							mu.Lock()
-							remembered++
-							mu.Unlock()
 						}
 						mu.Lock()
 						for id, n := range seen {
 							minor[id] += n
 						}
 						mu.Unlock()
+						if note, err := json.Marshal(seen); err == nil && !t.Failed() {
+							mu.Lock()
+							passed = append(passed, verdict{key, note})
+							mu.Unlock()
+						}
 						if *screenshots == "" {
 							return
 						}
@@ -349,7 +357,7 @@ func TestPages(t *testing.T) {
 	for _, id := range slices.Sorted(maps.Keys(minor)) {
 		t.Logf("axe, of lesser impact: %s: %d nodes over all pages and views", id, minor[id])
 	}
-	t.Logf("axe checked %d views; %d were checked before with the same bytes (%s to check all)", axed, remembered, browser.NoVerdictsEnv)
+	t.Logf("checked %d views; %d passed before with the same bytes (%s checks all)", checked, remembered, browser.NoVerdictsEnv)
 	if m := missing(); len(m) > 0 {
 		t.Errorf("requests for files the site does not have: %v", m)
 	}
@@ -357,6 +365,11 @@ func TestPages(t *testing.T) {
 	for _, p := range asked() {
 		if p := strings.TrimPrefix(p, "/"); p != "" && !strings.HasSuffix(p, ".html") && !deps[p] {
 			t.Errorf("a page loaded %s, which pageFiles does not find in it: its verdicts would not follow the file", p)
+		}
+	}
+	if !t.Failed() {
+		for _, v := range passed {
+			verdicts.Pass(v.key, v.note)
 		}
 	}
 }

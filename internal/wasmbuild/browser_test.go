@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -122,13 +123,48 @@ func TestBrowserRunsGolden(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the book and the engine")
 	}
+	t.Parallel()
 	ctx := browser.New(t)
 	srv := bookSite(t)
 	p := page{t, ctx}
 	root := repoRoot(t)
+	// A page whose runs all printed their golden output before, with the
+	// same bytes of the page, the engine, its scripts and the golden
+	// files, is not run again (browser.Verdicts).
+	verdicts := browser.OpenVerdicts(t, ctx, "TestBrowserRunsGolden")
+	self, err := os.ReadFile("browser_test.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	engine := [][]byte{browser.CheckKey(), self}
+	for _, f := range []string{Engine, "run.js", "run-worker.js", "run-engine.js", "wasm_exec.js"} {
+		b, err := os.ReadFile(filepath.Join(bookDir, "assets", f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		engine = append(engine, []byte(f), b)
+	}
 	seen := map[string]bool{}
-	checked := 0
+	checked, remembered := 0, 0
 	for _, pg := range chapters(t, p, srv.URL) {
+		html, err := os.ReadFile(filepath.Join(bookDir, pg))
+		if err != nil {
+			t.Fatal(err)
+		}
+		key := verdicts.Key(append(append(engine, []byte(pg), html), goldenFiles(t, root, html)...)...)
+		if note, ok := verdicts.Passed(key); ok {
+			var names []string
+			if json.Unmarshal(note, &names) == nil {
+				for _, name := range names {
+					if !seen[name] {
+						seen[name] = true
+						checked++
+						remembered++
+					}
+				}
+				continue
+			}
+		}
 		p.do(chromedp.Navigate(srv.URL + "/" + pg))
 		var ids []string
 		// Click every Run button of the page at once: the worker runs
@@ -139,30 +175,54 @@ func TestBrowserRunsGolden(t *testing.T) {
 		}))`)), &ids); err != nil {
 			t.Fatal(err)
 		}
+		var names []string // the examples of the page with a golden output
+		failed := false
 		for _, s := range ids {
 			id, name, _ := strings.Cut(s, " ")
 			p.waitFor(`(f => !!f.querySelector(".play-result") && !f.querySelector("button.play-run").disabled)(document.getElementById(` + jsString(id) + `))`)
-			if seen[name] {
-				continue
-			}
-			seen[name] = true
 			golden, err := os.ReadFile(filepath.Join(root, "examples", name, "output.txt"))
 			if err != nil {
 				continue // an example whose output the book hides has no golden file
 			}
+			names = append(names, name)
+			if seen[name] {
+				continue
+			}
+			seen[name] = true
 			got := p.eval(`(r => { const o = r.querySelector("pre.out"); return o ? o.textContent : ""; })(document.getElementById(` + jsString(id+"-result") + `))`)
 			if got != string(golden) {
 				errText := p.eval(`(e => e ? e.textContent : "")(document.querySelector("#` + id + `-result .play-error"))`)
 				t.Errorf("%s (%s): the browser printed\n%s\nwant its golden output\n%s\n%s", name, pg, got, golden, errText)
+				failed = true
 			}
 			checked++
+		}
+		if b, err := json.Marshal(names); err == nil && !failed {
+			verdicts.Pass(key, b)
 		}
 	}
 	if checked < 40 {
 		t.Errorf("checked only %d examples; the book has more on the virtual clock", checked)
 	}
-	t.Logf("%d examples print their golden output in the browser", checked)
+	t.Logf("%d examples print their golden output in the browser (%d of them known from an earlier run with the same bytes; %s runs all)", checked, remembered, browser.NoVerdictsEnv)
 }
+
+// goldenFiles returns the golden outputs of the examples on a page, each
+// after its name: what TestBrowserRunsGolden compares the page's runs to.
+func goldenFiles(t *testing.T, root string, html []byte) [][]byte {
+	t.Helper()
+	var out [][]byte
+	for _, m := range exampleNameRE.FindAllSubmatch(html, -1) {
+		b, err := os.ReadFile(filepath.Join(root, "examples", string(m[1]), "output.txt"))
+		if err != nil && !os.IsNotExist(err) {
+			t.Fatal(err)
+		}
+		out = append(out, m[1], b)
+	}
+	return out
+}
+
+var exampleNameRE = regexp.MustCompile(`<figure class="example"[^>]* data-name="([^"]+)"`)
 
 func jsString(s string) string {
 	b, _ := json.Marshal(s)
@@ -184,6 +244,7 @@ func TestBrowserEdit(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the book and the engine")
 	}
+	t.Parallel()
 	ctx := browser.New(t)
 	srv := bookSite(t)
 	p := page{t, ctx}
@@ -276,6 +337,7 @@ func TestBrowserNotes(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the book and the engine")
 	}
+	t.Parallel()
 	ctx := browser.New(t)
 	srv := bookSite(t)
 	p := page{t, ctx}
@@ -301,6 +363,7 @@ func TestBrowserStopsEndlessLoop(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the book and the engine")
 	}
+	t.Parallel() // it mostly waits for the limit
 	ctx := browser.New(t)
 	srv := bookSite(t)
 	p := page{t, ctx}
@@ -328,6 +391,7 @@ func TestBrowserLoadsOnDemand(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the book and the engine")
 	}
+	t.Parallel()
 	ctx := browser.New(t)
 	bookSite(t)
 	log := &requestLog{}
