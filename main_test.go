@@ -8,6 +8,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"maps"
 	"net/http"
 	"net/http/httptest"
@@ -244,10 +245,7 @@ func TestPages(t *testing.T) {
 		tabs <- browser.Tab(t, ctx)
 	}
 	verdicts := browser.OpenVerdicts(t, ctx, "TestPages")
-	self, err := os.ReadFile("main_test.go")
-	if err != nil {
-		t.Fatal(err)
-	}
+	self := selfSource(t)
 	deps := map[string]bool{} // the files the pages load
 	var mu sync.Mutex
 	minor := map[string]int{}
@@ -534,9 +532,22 @@ func isDark(rgb string) bool {
 // keyboard, the keyboard help, the outline following the section being
 // read, long code lines wrapping on a phone and on request, the 404 page
 // served for a nested path, the decision table's links, and printing.
+// When it passed before with the same bytes of the site and of the test,
+// it is not read again (browser.Verdicts; SIGNALWIRE_TEST_NOCACHE reads it).
 func TestReading(t *testing.T) {
 	t.Parallel()
 	ctx := browser.New(t)
+	verdicts := browser.OpenVerdicts(t, ctx, "TestReading")
+	key := verdicts.Key(append([][]byte{browser.CheckKey(), selfSource(t)}, siteFiles(t, "public")...)...)
+	if _, ok := verdicts.Passed(key); ok && *screenshots == "" {
+		t.Logf("passed before with the same bytes of public/ and of the test (%s reads it again)", browser.NoVerdictsEnv)
+		return
+	}
+	defer func() {
+		if !t.Failed() {
+			verdicts.Pass(key, nil)
+		}
+	}()
 	srv, missing, _ := serveSite(t, "public")
 	do := func(t *testing.T, steps ...chromedp.Action[chromedp.Void]) {
 		t.Helper()
@@ -862,4 +873,36 @@ func TestPrintHoldsTheChapters(t *testing.T) {
 			t.Errorf("print.html's chapter %s differs from %s:\n%s", id, page, diff.Unified(page, "print.html", string(m[1]), a))
 		}
 	}
+}
+
+// selfSource is the source of these tests: part of the key of their
+// verdicts.
+func selfSource(t *testing.T) []byte {
+	t.Helper()
+	b, err := os.ReadFile("main_test.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// siteFiles returns the name and bytes of every file under dir, in order.
+func siteFiles(t *testing.T, dir string) [][]byte {
+	t.Helper()
+	var out [][]byte
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		out = append(out, []byte(filepath.ToSlash(p)), b)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
 }
