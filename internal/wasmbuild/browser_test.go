@@ -3,6 +3,7 @@ package wasmbuild
 import (
 	"context"
 	"encoding/json"
+	"io/fs"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -48,6 +49,63 @@ func bookSite(t testing.TB) *httptest.Server {
 	srv := httptest.NewServer(http.FileServer(http.Dir(bookDir)))
 	t.Cleanup(srv.Close)
 	return srv
+}
+
+var (
+	siteKeyOnce  sync.Once
+	siteKeyParts [][]byte
+	siteKeyErr   error
+)
+
+// passedBefore reports whether test t passed before with the same bytes of
+// the built site (the engine and its scripts included), of this package's
+// tests and of the browser (browser.Verdicts; SIGNALWIRE_TEST_NOCACHE runs
+// it again); if not, a pass of t is remembered. bookSite must have built
+// the site.
+func passedBefore(t *testing.T, ctx context.Context) bool {
+	t.Helper()
+	siteKeyOnce.Do(func() {
+		tests, err := filepath.Glob("*_test.go")
+		if err != nil {
+			siteKeyErr = err
+			return
+		}
+		for _, f := range tests {
+			b, err := os.ReadFile(f)
+			if err != nil {
+				siteKeyErr = err
+				return
+			}
+			siteKeyParts = append(siteKeyParts, []byte(f), b)
+		}
+		siteKeyErr = filepath.WalkDir(bookDir, func(p string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return err
+			}
+			b, err := os.ReadFile(p)
+			if err != nil {
+				return err
+			}
+			rel, _ := filepath.Rel(bookDir, p)
+			siteKeyParts = append(siteKeyParts, []byte(filepath.ToSlash(rel)), b)
+			return nil
+		})
+	})
+	if siteKeyErr != nil {
+		t.Fatal(siteKeyErr)
+	}
+	v := browser.OpenVerdicts(t, ctx, t.Name())
+	key := v.Key(append([][]byte{browser.CheckKey()}, siteKeyParts...)...)
+	if _, ok := v.Passed(key); ok && os.Getenv("SIGNALWIRE_SCREENSHOTS") == "" {
+		t.Logf("passed before with the same bytes of the site, the engine and the tests (%s runs it again)", browser.NoVerdictsEnv)
+		return true
+	}
+	t.Cleanup(func() {
+		if !t.Failed() {
+			v.Pass(key, nil)
+		}
+	})
+	return false
 }
 
 // requestLog records the paths a server was asked for.
@@ -247,6 +305,9 @@ func TestBrowserEdit(t *testing.T) {
 	t.Parallel()
 	ctx := browser.New(t)
 	srv := bookSite(t)
+	if passedBefore(t, ctx) {
+		return
+	}
 	p := page{t, ctx}
 	fig := figure("timeout")
 	p.do(chromedp.Navigate(srv.URL + "/first-context.html"))
@@ -340,6 +401,9 @@ func TestBrowserNotes(t *testing.T) {
 	t.Parallel()
 	ctx := browser.New(t)
 	srv := bookSite(t)
+	if passedBefore(t, ctx) {
+		return
+	}
 	p := page{t, ctx}
 	p.do(chromedp.Navigate(srv.URL + "/servers.html"))
 	fig := figure("disconnect-needs-body")
@@ -366,6 +430,9 @@ func TestBrowserStopsEndlessLoop(t *testing.T) {
 	t.Parallel() // it mostly waits for the limit
 	ctx := browser.New(t)
 	srv := bookSite(t)
+	if passedBefore(t, ctx) {
+		return
+	}
 	p := page{t, ctx}
 	p.do(chromedp.Navigate(srv.URL + "/first-context.html"))
 	fig := figure("timeout")
@@ -394,6 +461,9 @@ func TestBrowserLoadsOnDemand(t *testing.T) {
 	t.Parallel()
 	ctx := browser.New(t)
 	bookSite(t)
+	if passedBefore(t, ctx) {
+		return
+	}
 	log := &requestLog{}
 	srv := httptest.NewServer(log.wrap(http.FileServer(http.Dir(bookDir))))
 	t.Cleanup(srv.Close)
