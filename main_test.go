@@ -532,22 +532,42 @@ func isDark(rgb string) bool {
 // keyboard, the keyboard help, the outline following the section being
 // read, long code lines wrapping on a phone and on request, the 404 page
 // served for a nested path, the decision table's links, and printing.
-// When it passed before with the same bytes of the site and of the test,
-// it is not read again (browser.Verdicts; SIGNALWIRE_TEST_NOCACHE reads it).
+// A part that passed before with the same bytes of the pages it reads and
+// of the test is not read again (browser.Verdicts; SIGNALWIRE_TEST_NOCACHE
+// reads all).
 func TestReading(t *testing.T) {
 	t.Parallel()
 	ctx := browser.New(t)
 	verdicts := browser.OpenVerdicts(t, ctx, "TestReading")
-	key := verdicts.Key(append([][]byte{browser.CheckKey(), selfSource(t)}, siteFiles(t, "public")...)...)
-	if _, ok := verdicts.Passed(key); ok && *screenshots == "" {
-		t.Logf("passed before with the same bytes of public/ and of the test (%s reads it again)", browser.NoVerdictsEnv)
-		return
-	}
-	defer func() {
-		if !t.Failed() {
-			verdicts.Pass(key, nil)
+	self := selfSource(t)
+	// passedBefore reports whether the check name passed before with the
+	// same bytes of the files it reads (parts) and of the test; if not, a
+	// pass is remembered (browser.Verdicts).
+	passedBefore := func(t *testing.T, name string, parts [][]byte) bool {
+		t.Helper()
+		key := verdicts.Key(append([][]byte{browser.CheckKey(), self, []byte(name)}, parts...)...)
+		if _, ok := verdicts.Passed(key); ok && *screenshots == "" {
+			t.Logf("%s: passed before with the same bytes (%s checks it again)", name, browser.NoVerdictsEnv)
+			return true
 		}
-	}()
+		t.Cleanup(func() {
+			if !t.Failed() {
+				verdicts.Pass(key, nil)
+			}
+		})
+		return false
+	}
+	// pages is what reading pages reads: each page and the files it loads.
+	pages := func(t *testing.T, pages ...string) [][]byte {
+		t.Helper()
+		var parts [][]byte
+		for _, p := range pages {
+			html, files := pageFiles(t, p)
+			parts = append(append(parts, []byte(p), html), fileContents(t, files)...)
+		}
+		return parts
+	}
+	site := siteFiles(t, "public") // search and the table's links reach any page
 	srv, missing, _ := serveSite(t, "public")
 	do := func(t *testing.T, steps ...chromedp.Action[chromedp.Void]) {
 		t.Helper()
@@ -582,6 +602,9 @@ func TestReading(t *testing.T) {
 	}
 
 	t.Run("search", func(t *testing.T) {
+		if passedBefore(t, "search", site) {
+			return
+		}
 		do(t, desktop, chromedp.Navigate(srv.URL+"/why.html"))
 		// "/" focuses the box; the words are typed misspelled.
 		do(t, chromedp.KeyEvent("/"))
@@ -637,6 +660,9 @@ func TestReading(t *testing.T) {
 	})
 
 	t.Run("keys help", func(t *testing.T) {
+		if passedBefore(t, "keys help", pages(t, "values.html")) {
+			return
+		}
 		do(t, desktop, chromedp.Navigate(srv.URL+"/values.html"))
 		do(t, chromedp.KeyEvent("?"))
 		poll(t, `document.getElementById("keys").open`)
@@ -652,6 +678,9 @@ func TestReading(t *testing.T) {
 	})
 
 	t.Run("outline marks the section read", func(t *testing.T) {
+		if passedBefore(t, "outline marks the section read", pages(t, "deadlines.html")) {
+			return
+		}
 		do(t, desktop, chromedp.Navigate(srv.URL+"/deadlines.html"))
 		ids := evalT[[]string](t, ctx, `Array.from(document.querySelectorAll("#outline a")).map(a => a.getAttribute("href").slice(1))`)
 		if len(ids) < 3 {
@@ -664,6 +693,9 @@ func TestReading(t *testing.T) {
 	})
 
 	t.Run("long lines", func(t *testing.T) {
+		if passedBefore(t, "long lines", pages(t, "servers.html", "testing.html")) {
+			return
+		}
 		const scrolling = `Array.from(document.querySelectorAll("pre.code, pre.out")).filter(p => p.scrollWidth > p.clientWidth + 1).length`
 		// numbersAligned: each line number is on the first row of its line.
 		const numbersAligned = `Array.from(document.querySelectorAll(".code .line")).every(l => Math.abs(l.querySelector(".ln").getBoundingClientRect().top - l.querySelector(".cl").getBoundingClientRect().top) < 1)`
@@ -707,6 +739,9 @@ func TestReading(t *testing.T) {
 	})
 
 	t.Run("404 for a nested path", func(t *testing.T) {
+		if passedBefore(t, "404 for a nested path", pages(t, "404.html")) {
+			return
+		}
 		do(t, desktop, chromedp.Navigate(srv.URL+"/no/such/page.html"))
 		if got := evalT[string](t, ctx, `document.querySelector("h1").textContent`); got != "Page not found" {
 			t.Fatalf("h1 %q", got)
@@ -730,6 +765,9 @@ func TestReading(t *testing.T) {
 	})
 
 	t.Run("decision table", func(t *testing.T) {
+		if passedBefore(t, "decision table", site) {
+			return
+		}
 		// The names in the column "See" of the table of tools.
 		const seeColumn = `Array.from(document.querySelectorAll("table")).filter(t => (t.querySelector("th:last-child") || {}).textContent === "See").flatMap(t => Array.from(t.querySelectorAll("td:last-child code")))`
 		do(t, phone, chromedp.Navigate(srv.URL+"/choosing.html"))
@@ -769,6 +807,9 @@ func TestReading(t *testing.T) {
 			return e.scrollWidth > e.clientWidth + 1 || e.getBoundingClientRect().right > box.right + 1;
 		}).length`
 		for _, page := range append(chapters, "print.html") {
+			if passedBefore(t, "print "+page, pages(t, page)) {
+				continue
+			}
 			do(t, browser.Viewport(718, 1000, "light", false), chromedp.Navigate(srv.URL+"/"+page), printMedia())
 			if n := evalT[int](t, ctx, clipped); n > 0 {
 				t.Errorf("%s: %d lines of code are cut off in print", page, n)
@@ -776,6 +817,9 @@ func TestReading(t *testing.T) {
 			if got := evalT[string](t, ctx, `Array.from(document.querySelectorAll(".example")).map(e => getComputedStyle(e).breakInside).filter(b => b === "avoid").length + ""`); got != "0" {
 				t.Errorf("%s: %s examples may not break across pages", page, got)
 			}
+		}
+		if passedBefore(t, "print.html's chapters, ids and links", pages(t, "print.html")) {
+			return
 		}
 		do(t, desktop, chromedp.Navigate(srv.URL+"/print.html"))
 		ids := evalT[[]string](t, ctx, `Array.from(document.querySelectorAll("section.book-chapter")).map(s => s.id + ".html")`)
