@@ -80,6 +80,8 @@ type Server struct {
 	hub  hub
 	// run replaces the Site's runner, for tests.
 	run func(ctx context.Context, u *site.Use, engine runner.Engine) (*runner.Result, error)
+	// grace replaces shutdownGrace when it is not zero (tests).
+	grace time.Duration
 }
 
 // DefaultDebounce is the Debounce of a Server whose field is zero. An
@@ -170,7 +172,11 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	// The event streams end with ctx, so Shutdown has only requests in
 	// flight to wait for. A client that stops reading its response would
 	// hold one up for ever: after shutdownGrace, its connection is cut.
-	sctx, scancel := context.WithTimeout(context.Background(), shutdownGrace)
+	grace := shutdownGrace
+	if s.grace > 0 {
+		grace = s.grace
+	}
+	sctx, scancel := context.WithTimeout(context.Background(), grace)
 	defer scancel()
 	if hs.Shutdown(sctx) != nil {
 		if cerr := hs.Close(); cerr != nil && err == nil {

@@ -781,7 +781,8 @@ func TestServeShutdownSlowClient(t *testing.T) {
 	dir := serveBook(t)
 	// Far more than a loopback connection buffers, so that sending it blocks.
 	writeFile(t, dir, "content/big.txt", strings.Repeat("x", 32<<20))
-	srv := &Server{Site: &site.Site{}, Dir: dir, run: (&fakeRunner{}).run}
+	// The grace Serve gives requests in flight is shortened: none ends.
+	srv := &Server{Site: &site.Site{}, Dir: dir, run: (&fakeRunner{}).run, grace: 100 * time.Millisecond}
 	url, stop := startServe(t, srv)
 	addr := strings.TrimPrefix(url, "http://")
 	deadline := time.Now().Add(10 * time.Second)
