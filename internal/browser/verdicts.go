@@ -47,7 +47,14 @@ func OpenVerdicts(t testing.TB, ctx context.Context, name string) *Verdicts {
 	if err != nil {
 		t.Fatalf("the browser's version: %v", err)
 	}
-	v := &Verdicts{browser: ua}
+	return OpenVerdictsOf(t, name, ua)
+}
+
+// OpenVerdictsOf is OpenVerdicts for checks run by another program than a
+// browser (Node), whose version is given.
+func OpenVerdictsOf(t testing.TB, name, version string) *Verdicts {
+	t.Helper()
+	v := &Verdicts{browser: version}
 	if os.Getenv(NoVerdictsEnv) != "" {
 		t.Logf("%s is set: every check runs", NoVerdictsEnv)
 		return v

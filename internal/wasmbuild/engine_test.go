@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"signalwire/internal/browser"
 	"signalwire/runner"
 )
 
@@ -117,10 +118,40 @@ func TestEngineMatchesNative(t *testing.T) {
 	if err != nil {
 		t.Fatalf("go env GOROOT: %v", err)
 	}
+	wasmExec := filepath.Join(strings.TrimSpace(string(goroot)), "lib", "wasm", "wasm_exec.js")
+	runEngine := filepath.Join(root, "site", "assets", "run-engine.js")
+	// A comparison that passed before with the same engine, scripts,
+	// inputs, Node and native side (this test binary, which holds the
+	// native runner and interpreter) is not made again (browser.Verdicts).
+	version, err := exec.CommandContext(t.Context(), node, "--version").Output()
+	if err != nil {
+		t.Fatalf("node --version: %v", err)
+	}
+	parts := [][]byte{files[Engine], inJSON}
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{exe, wasmExec, runEngine, "testdata/engine.js"} {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		parts = append(parts, b)
+	}
+	verdicts := browser.OpenVerdictsOf(t, "TestEngineMatchesNative", "node "+string(version))
+	key := verdicts.Key(parts...)
+	if _, ok := verdicts.Passed(key); ok {
+		t.Logf("passed before with the same engine, inputs, Node and native runner (%s compares again)", browser.NoVerdictsEnv)
+		return
+	}
+	t.Cleanup(func() {
+		if !t.Failed() {
+			verdicts.Pass(key, nil)
+		}
+	})
 	cmd := exec.CommandContext(t.Context(), node, "testdata/engine.js",
-		filepath.Join(strings.TrimSpace(string(goroot)), "lib", "wasm", "wasm_exec.js"),
-		filepath.Join(root, "site", "assets", "run-engine.js"),
-		write("engine.wasm", wasm), filepath.Join(dir, "answers.json"))
+		wasmExec, runEngine, write("engine.wasm", wasm), filepath.Join(dir, "answers.json"))
 	cmd.Stdin = bytes.NewReader(inJSON)
 	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
 	if err := cmd.Run(); err != nil {
