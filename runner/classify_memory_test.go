@@ -68,3 +68,30 @@ func mustRead(t *testing.T, file string) string {
 	}
 	return string(b)
 }
+
+// FuzzRefusedMemory: whatever a crashed child wrote, the classifier does
+// not panic, and a crash it finds is where it says, with a reason.
+func FuzzRefusedMemory(f *testing.F) {
+	crashes, _ := filepath.Glob("testdata/crashes/*.txt")
+	for _, file := range crashes {
+		b, err := os.ReadFile(file)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(string(b))
+	}
+	f.Add("SIGSEGV: segmentation violation\nPC=0x1 m=0 sigcode=1 addr=0x0\n\ngoroutine 0 x\nruntime.(*a).b(")
+	f.Fuzz(func(t *testing.T, stderr string) {
+		i, where := refusedMemory(stderr)
+		if i < 0 {
+			return
+		}
+		if i >= len(stderr) || where == "" {
+			t.Fatalf("crash at %d of %d bytes, reason %q", i, len(stderr), where)
+		}
+		r := &raw{rawStderr: []byte(stderr), exitCode: harness.ExitPanic, dataLimit: 1 << 30}
+		if res := r.result(EngineGo, "main.go", Options{}); res.Err == nil || res.Err.Kind != KindMemory {
+			t.Fatalf("err %v, want the memory limit", res.Err)
+		}
+	})
+}
