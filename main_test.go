@@ -8,7 +8,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"io/fs"
 	"maps"
 	"net/http"
 	"net/http/httptest"
@@ -545,17 +544,10 @@ func TestReading(t *testing.T) {
 	// pass is remembered (browser.Verdicts).
 	passedBefore := func(t *testing.T, name string, parts [][]byte) bool {
 		t.Helper()
-		key := verdicts.Key(append([][]byte{browser.CheckKey(), self, []byte(name)}, parts...)...)
-		if _, ok := verdicts.Passed(key); ok && *screenshots == "" {
-			t.Logf("%s: passed before with the same bytes (%s checks it again)", name, browser.NoVerdictsEnv)
-			return true
+		if *screenshots != "" {
+			return false
 		}
-		t.Cleanup(func() {
-			if !t.Failed() {
-				verdicts.Pass(key, nil)
-			}
-		})
-		return false
+		return verdicts.PassedBefore(t, verdicts.Key(append([][]byte{browser.CheckKey(), self, []byte(name)}, parts...)...), name)
 	}
 	// pages is what reading pages reads: each page and the files it loads.
 	pages := func(t *testing.T, pages ...string) [][]byte {
@@ -567,7 +559,10 @@ func TestReading(t *testing.T) {
 		}
 		return parts
 	}
-	site := siteFiles(t, "public") // search and the table's links reach any page
+	site, err := browser.TreeParts("public") // search and the table's links reach any page
+	if err != nil {
+		t.Fatal(err)
+	}
 	srv, missing, _ := serveSite(t, "public")
 	do := func(t *testing.T, steps ...chromedp.Action[chromedp.Void]) {
 		t.Helper()
@@ -928,25 +923,4 @@ func selfSource(t *testing.T) []byte {
 		t.Fatal(err)
 	}
 	return b
-}
-
-// siteFiles returns the name and bytes of every file under dir, in order.
-func siteFiles(t *testing.T, dir string) [][]byte {
-	t.Helper()
-	var out [][]byte
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		out = append(out, []byte(filepath.ToSlash(p)), b)
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
 }

@@ -110,6 +110,18 @@ func TestVerdicts(t *testing.T) {
 	if note, ok := v.Passed(key); !ok || string(note) != `{"region (moderate)":2}` {
 		t.Errorf("after Pass: note %q, known %v", note, ok)
 	}
+	// PassedBefore remembers a pass when the test ends, and not a failure.
+	other := v.Key([]byte("other"))
+	t.Run("first", func(t *testing.T) {
+		if v.PassedBefore(t, other, "other") {
+			t.Error("known before it ran")
+		}
+	})
+	t.Run("again", func(t *testing.T) {
+		if !v.PassedBefore(t, other, "other") {
+			t.Error("a pass was not remembered")
+		}
+	})
 	off := &Verdicts{browser: v.browser} // as OpenVerdicts makes it with the variable set
 	off.Pass(key, nil)
 	if _, ok := off.Passed(key); ok {

@@ -161,3 +161,43 @@ var axeGoSource string
 func CheckKey() []byte {
 	return []byte(browserSource + axeGoSource + axeSource)
 }
+
+// PassedBefore reports whether the check of key passed before, and says so
+// in t's log; if not, a pass of t is remembered when t ends. what names
+// the check in the log.
+func (v *Verdicts) PassedBefore(t testing.TB, key, what string) bool {
+	t.Helper()
+	if _, ok := v.Passed(key); ok {
+		t.Logf("%s: passed before with the same bytes (%s checks it again)", what, NoVerdictsEnv)
+		return true
+	}
+	t.Cleanup(func() {
+		if !t.Failed() {
+			v.Pass(key, nil)
+		}
+	})
+	return false
+}
+
+// TreeParts returns the path, relative to dir, and the bytes of every file
+// under dir, in order: the parts of a key for checks that read a whole
+// site.
+func TreeParts(dir string) ([][]byte, error) {
+	var parts [][]byte
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(dir, p)
+		if err != nil {
+			return err
+		}
+		parts = append(parts, []byte(filepath.ToSlash(rel)), b)
+		return nil
+	})
+	return parts, err
+}

@@ -3,7 +3,6 @@ package wasmbuild
 import (
 	"context"
 	"encoding/json"
-	"io/fs"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -78,34 +77,17 @@ func passedBefore(t *testing.T, ctx context.Context) bool {
 			}
 			siteKeyParts = append(siteKeyParts, []byte(f), b)
 		}
-		siteKeyErr = filepath.WalkDir(bookDir, func(p string, d fs.DirEntry, err error) error {
-			if err != nil || d.IsDir() {
-				return err
-			}
-			b, err := os.ReadFile(p)
-			if err != nil {
-				return err
-			}
-			rel, _ := filepath.Rel(bookDir, p)
-			siteKeyParts = append(siteKeyParts, []byte(filepath.ToSlash(rel)), b)
-			return nil
-		})
+		site, err := browser.TreeParts(bookDir)
+		siteKeyParts, siteKeyErr = append(siteKeyParts, site...), err
 	})
 	if siteKeyErr != nil {
 		t.Fatal(siteKeyErr)
 	}
-	v := browser.OpenVerdicts(t, ctx, t.Name())
-	key := v.Key(append([][]byte{browser.CheckKey()}, siteKeyParts...)...)
-	if _, ok := v.Passed(key); ok && os.Getenv("SIGNALWIRE_SCREENSHOTS") == "" {
-		t.Logf("passed before with the same bytes of the site, the engine and the tests (%s runs it again)", browser.NoVerdictsEnv)
-		return true
+	if os.Getenv("SIGNALWIRE_SCREENSHOTS") != "" {
+		return false
 	}
-	t.Cleanup(func() {
-		if !t.Failed() {
-			v.Pass(key, nil)
-		}
-	})
-	return false
+	v := browser.OpenVerdicts(t, ctx, t.Name())
+	return v.PassedBefore(t, v.Key(append([][]byte{browser.CheckKey()}, siteKeyParts...)...), t.Name())
 }
 
 // requestLog records the paths a server was asked for.

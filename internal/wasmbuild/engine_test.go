@@ -140,16 +140,9 @@ func TestEngineMatchesNative(t *testing.T) {
 		parts = append(parts, b)
 	}
 	verdicts := browser.OpenVerdictsOf(t, "TestEngineMatchesNative", "node "+string(version))
-	key := verdicts.Key(parts...)
-	if _, ok := verdicts.Passed(key); ok {
-		t.Logf("passed before with the same engine, inputs, Node and native runner (%s compares again)", browser.NoVerdictsEnv)
+	if verdicts.PassedBefore(t, verdicts.Key(parts...), "the comparison with the native runner") {
 		return
 	}
-	t.Cleanup(func() {
-		if !t.Failed() {
-			verdicts.Pass(key, nil)
-		}
-	})
 	cmd := exec.CommandContext(t.Context(), node, "testdata/engine.js",
 		wasmExec, runEngine, write("engine.wasm", wasm), filepath.Join(dir, "answers.json"))
 	cmd.Stdin = bytes.NewReader(inJSON)
